@@ -1,0 +1,45 @@
+import { Schema } from "effect"
+import { State } from "./State.ts"
+import { TicketId } from "./TicketId.ts"
+
+/** A ticket as the store keeps it and as `status --json` shows it. */
+export class Ticket extends Schema.Class<Ticket>("Ticket")({
+  id: TicketId,
+  title: Schema.String,
+  description: Schema.String,
+  repoUrl: Schema.String,
+  model: Schema.String,
+  state: State,
+  branch: Schema.String,
+  prNumber: Schema.NullOr(Schema.Number),
+  prUrl: Schema.NullOr(Schema.String),
+  opencodeSession: Schema.NullOr(Schema.String),
+  retryCount: Schema.Number,
+  error: Schema.NullOr(Schema.String),
+  createdAt: Schema.DateFromSelf,
+  updatedAt: Schema.DateFromSelf,
+}) {}
+
+export const NewTicket = Schema.Struct({
+  title: Schema.String.pipe(Schema.nonEmptyString({ message: () => "the title must not be empty" })),
+  description: Schema.String,
+  repoUrl: Schema.String,
+  model: Schema.String,
+})
+export type NewTicket = typeof NewTicket.Type
+
+/** One line of a ticket's log. Phase is the state the ticket was in when the line was written. */
+export class LogLine extends Schema.Class<LogLine>("LogLine")({
+  ticketId: TicketId,
+  phase: State,
+  level: Schema.Literal("debug", "info", "warn", "error"),
+  at: Schema.DateFromSelf,
+  message: Schema.String,
+}) {}
+
+export class StateChange extends Schema.Class<StateChange>("StateChange")({
+  ticketId: TicketId,
+  from: Schema.NullOr(State),
+  to: State,
+  at: Schema.DateFromSelf,
+}) {}

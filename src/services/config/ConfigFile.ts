@@ -1,0 +1,96 @@
+import { Schema } from "effect"
+
+/**
+ * The TOML file exactly as users write it (SPEC §3): snake_case keys, every key optional so that an
+ * environment variable can stand in for it. Unknown keys are rejected by decoding with
+ * `onExcessProperty: "error"`.
+ */
+const Text = (what: string) =>
+  Schema.String.pipe(Schema.nonEmptyString({ message: () => `expected ${what}, got an empty string` }))
+
+const HttpUrl = Schema.String.pipe(
+  Schema.filter((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), {
+    message: (issue) =>
+      `expected an http(s) URL such as https://dev.azure.com/org, got ${JSON.stringify(issue.actual)}`,
+  }),
+)
+
+const ModelName = Schema.String.pipe(
+  Schema.pattern(/^[^/\s]+\/\S+$/, {
+    message: (issue) =>
+      `expected provider/model such as github-copilot/claude-sonnet-4.6, got ${JSON.stringify(issue.actual)}`,
+  }),
+)
+
+const DockerHost = Schema.String.pipe(
+  Schema.pattern(/^(unix:\/\/\/.+|tcp:\/\/[^/]+)$/, {
+    message: (issue) => `expected unix:///path/to/docker.sock or tcp://host:port, got ${JSON.stringify(issue.actual)}`,
+  }),
+)
+
+const Count = (min: number) =>
+  Schema.Number.pipe(
+    Schema.int({ message: (issue) => `expected a whole number, got ${JSON.stringify(issue.actual)}` }),
+    Schema.greaterThanOrEqualTo(min, {
+      message: (issue) => `expected a number of at least ${min}, got ${JSON.stringify(issue.actual)}`,
+    }),
+  )
+
+export const ConfigFile = Schema.Struct({
+  model: Schema.optional(ModelName),
+  repo_url: Schema.optional(Text("a repository URL or path")),
+  env_file: Schema.optional(Text("the path of a .env file")),
+  ado: Schema.optional(Schema.Struct({
+    org_url: Schema.optional(HttpUrl),
+    project: Schema.optional(Text("a project name")),
+    pat: Schema.optional(Schema.Redacted(Text("a personal access token"))),
+  })),
+  agent: Schema.optional(Schema.Struct({
+    poll_interval_seconds: Schema.optional(Count(1)),
+    max_fix_attempts: Schema.optional(Count(0)),
+    opencode_config: Schema.optional(Text("the path of an opencode.json")),
+    stall_timeout_seconds: Schema.optional(Count(1)),
+    phase_timeout_seconds: Schema.optional(Count(1)),
+    ignore_authors: Schema.optional(Schema.Array(Text("an author name"))),
+  })),
+  docker: Schema.optional(Schema.Struct({
+    host: Schema.optional(DockerHost),
+    worker_image: Schema.optional(Text("an image name such as devvy-worker:latest")),
+    network: Schema.optional(Text("a network mode such as bridge or host")),
+    ca_bundle: Schema.optional(Text("the path of a PEM CA bundle")),
+  })),
+  git: Schema.optional(Schema.Struct({
+    author_name: Schema.optional(Text("a name")),
+    author_email: Schema.optional(Text("an email address")),
+  })),
+})
+export type ConfigFile = typeof ConfigFile.Type
+
+type Kind = "string" | "number" | "list"
+
+/**
+ * Every key with the environment variables that override it, first match wins. The names SPEC §3
+ * documents come first; every other key gets DEVVY_<SECTION>_<KEY>.
+ */
+export const configKeys: ReadonlyArray<
+  { readonly key: string; readonly env: ReadonlyArray<string>; readonly kind: Kind }
+> = [
+  { key: "model", env: ["DEVVY_MODEL"], kind: "string" },
+  { key: "repo_url", env: ["DEVVY_REPO_URL"], kind: "string" },
+  { key: "env_file", env: ["DEVVY_ENV_FILE"], kind: "string" },
+  { key: "ado.org_url", env: ["DEVVY_ADO_ORG_URL"], kind: "string" },
+  { key: "ado.project", env: ["DEVVY_ADO_PROJECT"], kind: "string" },
+  { key: "ado.pat", env: ["DEVVY_ADO_PAT", "AZURE_DEVOPS_EXT_PAT"], kind: "string" },
+  { key: "agent.poll_interval_seconds", env: ["DEVVY_POLL_INTERVAL"], kind: "number" },
+  { key: "agent.max_fix_attempts", env: ["DEVVY_MAX_FIX_ATTEMPTS"], kind: "number" },
+  { key: "agent.opencode_config", env: ["DEVVY_OPENCODE_CONFIG"], kind: "string" },
+  { key: "agent.stall_timeout_seconds", env: ["DEVVY_STALL_TIMEOUT"], kind: "number" },
+  { key: "agent.phase_timeout_seconds", env: ["DEVVY_PHASE_TIMEOUT"], kind: "number" },
+  { key: "agent.ignore_authors", env: ["DEVVY_IGNORE_AUTHORS"], kind: "list" },
+  { key: "docker.host", env: ["DOCKER_HOST"], kind: "string" },
+  { key: "docker.worker_image", env: ["DEVVY_WORKER_IMAGE"], kind: "string" },
+  { key: "docker.network", env: ["DEVVY_DOCKER_NETWORK"], kind: "string" },
+  { key: "docker.ca_bundle", env: ["DEVVY_CA_BUNDLE"], kind: "string" },
+  { key: "git.author_name", env: ["DEVVY_GIT_AUTHOR_NAME"], kind: "string" },
+  { key: "git.author_email", env: ["DEVVY_GIT_AUTHOR_EMAIL"], kind: "string" },
+]

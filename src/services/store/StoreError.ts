@@ -1,0 +1,9 @@
+import { Schema } from "effect"
+
+export class TicketNotFound extends Schema.TaggedError<TicketNotFound>()("TicketNotFound", {
+  id: Schema.String,
+}) {
+  override get message(): string {
+    return `no ticket ${this.id}: \`devvy ps --all\` lists the tickets there are`
+  }
+}

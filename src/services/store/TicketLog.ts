@@ -1,0 +1,57 @@
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Clock, Effect, Schema } from "effect"
+import { State } from "../../domain/State.ts"
+import { LogLine } from "../../domain/Ticket.ts"
+import { TicketId } from "../../domain/TicketId.ts"
+
+const Level = Schema.Literal("debug", "info", "warn", "error")
+type Level = typeof Level.Type
+
+const LogRow = Schema.Struct({
+  seq: Schema.Number,
+  ticket_id: TicketId,
+  phase: State,
+  level: Level,
+  at: Schema.Number,
+  message: Schema.String,
+})
+const decodeRows = Schema.decodeUnknown(Schema.Array(LogRow))
+
+/** A log line with its position, so a follower can ask for what came after it. */
+export interface StoredLogLine {
+  readonly seq: number
+  readonly line: LogLine
+}
+
+/** A ticket's timestamped log, written as it happens so that `logs -f` in another process sees it. */
+export class TicketLog extends Effect.Service<TicketLog>()("devvy/TicketLog", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient
+
+    const append = Effect.fnUntraced(function* (id: TicketId, phase: State, level: Level, message: string) {
+      const at = yield* Clock.currentTimeMillis
+      yield* sql`INSERT INTO logs ${sql.insert({ ticket_id: id, phase, level, at, message })}`.pipe(Effect.orDie)
+    })
+
+    /** Lines after `afterSeq` (all of them from 0), oldest first. */
+    const read = Effect.fn("TicketLog.read")(function* (id: TicketId, options?: { readonly afterSeq?: number }) {
+      const rows = yield* sql`SELECT seq, ticket_id, phase, level, at, message FROM logs
+                              WHERE ticket_id = ${id} AND seq > ${options?.afterSeq ?? 0} ORDER BY seq`.pipe(
+        Effect.flatMap(decodeRows),
+        Effect.orDie,
+      )
+      return rows.map((row): StoredLogLine => ({
+        seq: row.seq,
+        line: new LogLine({
+          ticketId: row.ticket_id,
+          phase: row.phase,
+          level: row.level,
+          at: new Date(row.at),
+          message: row.message,
+        }),
+      }))
+    })
+
+    return { append, read } as const
+  }),
+}) {}

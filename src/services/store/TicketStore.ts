@@ -1,0 +1,166 @@
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Clock, Effect, Layer, Option, Schema } from "effect"
+import { canTransition, IllegalTransition, State } from "../../domain/State.ts"
+import { NewTicket, StateChange, Ticket } from "../../domain/Ticket.ts"
+import { branchName, randomTicketId, TicketId } from "../../domain/TicketId.ts"
+import { DatabaseLive } from "./Database.ts"
+import { TicketNotFound } from "./StoreError.ts"
+
+const TicketRow = Schema.Struct({
+  id: TicketId,
+  title: Schema.String,
+  description: Schema.String,
+  repo_url: Schema.String,
+  model: Schema.String,
+  state: State,
+  branch: Schema.String,
+  pr_number: Schema.NullOr(Schema.Number),
+  pr_url: Schema.NullOr(Schema.String),
+  opencode_session: Schema.NullOr(Schema.String),
+  retry_count: Schema.Number,
+  error: Schema.NullOr(Schema.String),
+  created_at: Schema.Number,
+  updated_at: Schema.Number,
+})
+const decodeTickets = Schema.decodeUnknown(Schema.Array(TicketRow))
+
+const toTicket = (row: typeof TicketRow.Type): Ticket =>
+  new Ticket({
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    repoUrl: row.repo_url,
+    model: row.model,
+    state: row.state,
+    branch: row.branch,
+    prNumber: row.pr_number,
+    prUrl: row.pr_url,
+    opencodeSession: row.opencode_session,
+    retryCount: row.retry_count,
+    error: row.error,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  })
+
+const HistoryRow = Schema.Struct({
+  ticket_id: TicketId,
+  from_state: Schema.NullOr(State),
+  to_state: State,
+  at: Schema.Number,
+})
+const decodeHistory = Schema.decodeUnknown(Schema.Array(HistoryRow))
+
+/** The fields a state may record about a ticket besides its state. */
+export interface TicketPatch {
+  readonly prNumber?: number
+  readonly prUrl?: string
+  readonly opencodeSession?: string
+  readonly retryCount?: number
+}
+
+const columns = {
+  prNumber: "pr_number",
+  prUrl: "pr_url",
+  opencodeSession: "opencode_session",
+  retryCount: "retry_count",
+} as const satisfies Record<keyof TicketPatch, string>
+
+/** Tickets and their state history. Every transition is written, with its history row, in one transaction. */
+export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStore", {
+  effect: Effect.gen(function* () {
+    const sql = yield* SqlClient
+
+    const find = (id: TicketId) =>
+      sql`SELECT * FROM tickets WHERE id = ${id}`.pipe(
+        Effect.flatMap(decodeTickets),
+        Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toTicket)),
+        Effect.orDie,
+      )
+
+    const get = Effect.fn("TicketStore.get")(function* (id: TicketId) {
+      return yield* Option.match(yield* find(id), {
+        onNone: () => Effect.fail(new TicketNotFound({ id })),
+        onSome: Effect.succeed,
+      })
+    })
+
+    const create = Effect.fn("TicketStore.create")(function* (input: NewTicket) {
+      const now = yield* Clock.currentTimeMillis
+      // Three random bytes collide rarely; a collision is retried with a fresh id rather than surfaced.
+      const id = yield* Effect.suspend(() => {
+        const id = randomTicketId()
+        return sql.withTransaction(Effect.gen(function* () {
+          yield* sql`INSERT INTO tickets ${
+            sql.insert({
+              id,
+              title: input.title,
+              description: input.description,
+              repo_url: input.repoUrl,
+              model: input.model,
+              state: "RECEIVED",
+              branch: branchName(id),
+              retry_count: 0,
+              created_at: now,
+              updated_at: now,
+            })
+          }`
+          yield* sql`INSERT INTO state_history ${sql.insert({ ticket_id: id, to_state: "RECEIVED", at: now })}`
+          return id
+        }))
+      }).pipe(Effect.retry({ times: 5 }), Effect.orDie)
+      return yield* get(id).pipe(Effect.orDie)
+    })
+
+    const list = Effect.fn("TicketStore.list")(function* (options: { readonly all: boolean }) {
+      const rows = yield* (options.all
+        ? sql`SELECT * FROM tickets ORDER BY created_at DESC, id`
+        : sql`SELECT * FROM tickets WHERE state NOT IN ('MERGED', 'FAILED', 'CANCELLED')
+              ORDER BY created_at DESC, id`).pipe(Effect.flatMap(decodeTickets), Effect.orDie)
+      return rows.map(toTicket)
+    })
+
+    /** Moves a ticket to its next state; `error` is recorded when the move is to FAILED. */
+    const transition = Effect.fn("TicketStore.transition")(
+      function* (id: TicketId, to: State, options?: { readonly error?: string }) {
+        return yield* sql.withTransaction(Effect.gen(function* () {
+          const ticket = yield* get(id)
+          if (!canTransition(ticket.state, to)) {
+            return yield* new IllegalTransition({ from: ticket.state, to })
+          }
+          const now = yield* Clock.currentTimeMillis
+          const error = to === "FAILED" ? options?.error ?? "failed" : null
+          yield* sql`UPDATE tickets SET state = ${to}, error = ${error}, updated_at = ${now} WHERE id = ${id}`
+          yield* sql`INSERT INTO state_history ${
+            sql.insert({ ticket_id: id, from_state: ticket.state, to_state: to, at: now })
+          }`
+          return new Ticket({ ...ticket, state: to, error, updatedAt: new Date(now) })
+        })).pipe(Effect.catchTag("SqlError", Effect.die))
+      },
+    )
+
+    const update = Effect.fn("TicketStore.update")(function* (id: TicketId, patch: TicketPatch) {
+      const now = yield* Clock.currentTimeMillis
+      const values: Record<string, unknown> = { updated_at: now }
+      for (const [field, column] of Object.entries(columns)) {
+        const value = patch[field as keyof TicketPatch]
+        if (value !== undefined) values[column] = value
+      }
+      yield* get(id)
+      yield* sql`UPDATE tickets SET ${sql.update(values)} WHERE id = ${id}`.pipe(Effect.orDie)
+      return yield* get(id)
+    })
+
+    const history = Effect.fn("TicketStore.history")(function* (id: TicketId) {
+      const rows = yield* sql`SELECT ticket_id, from_state, to_state, at FROM state_history
+                              WHERE ticket_id = ${id} ORDER BY seq`.pipe(Effect.flatMap(decodeHistory), Effect.orDie)
+      return rows.map((row) =>
+        new StateChange({ ticketId: row.ticket_id, from: row.from_state, to: row.to_state, at: new Date(row.at) })
+      )
+    })
+
+    return { get, find, create, list, transition, update, history } as const
+  }),
+}) {
+  /** The store over the database at DevvyPaths; what `ps` and `status` run with. */
+  static readonly Live = TicketStore.Default.pipe(Layer.provideMerge(DatabaseLive))
+}

@@ -1,0 +1,79 @@
+import * as Migrator from "@effect/sql/Migrator"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect } from "effect"
+
+/**
+ * The schema, one migration per change, never edited once released: later changes add entries.
+ * Times are milliseconds since the epoch.
+ */
+export const migrations = Migrator.fromRecord({
+  "0001_tickets": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    yield* sql`CREATE TABLE tickets (
+      id TEXT PRIMARY KEY NOT NULL,
+      title TEXT NOT NULL,
+      description TEXT NOT NULL,
+      repo_url TEXT NOT NULL,
+      model TEXT NOT NULL,
+      state TEXT NOT NULL,
+      branch TEXT NOT NULL,
+      pr_number INTEGER,
+      pr_url TEXT,
+      opencode_session TEXT,
+      retry_count INTEGER NOT NULL DEFAULT 0,
+      error TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`
+    yield* sql`CREATE INDEX tickets_by_state ON tickets (state, created_at)`
+    yield* sql`CREATE TABLE state_history (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      from_state TEXT,
+      to_state TEXT NOT NULL,
+      at INTEGER NOT NULL
+    )`
+    yield* sql`CREATE INDEX state_history_by_ticket ON state_history (ticket_id, seq)`
+    yield* sql`CREATE TABLE logs (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      phase TEXT NOT NULL,
+      level TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      message TEXT NOT NULL
+    )`
+    yield* sql`CREATE INDEX logs_by_ticket ON logs (ticket_id, seq)`
+    yield* sql`CREATE TABLE spans (
+      span_id TEXT PRIMARY KEY NOT NULL,
+      trace_id TEXT NOT NULL,
+      parent_span_id TEXT,
+      ticket_id TEXT REFERENCES tickets (id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      start_ns INTEGER NOT NULL,
+      end_ns INTEGER,
+      status TEXT NOT NULL,
+      attributes TEXT NOT NULL
+    )`
+    yield* sql`CREATE INDEX spans_by_ticket ON spans (ticket_id, start_ns)`
+    yield* sql`CREATE TABLE answered_comments (
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      thread_id TEXT NOT NULL,
+      comment_id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      reply_id TEXT,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (ticket_id, thread_id, comment_id)
+    )`
+    yield* sql`CREATE TABLE agent_usage (
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      phase TEXT NOT NULL,
+      input_tokens INTEGER NOT NULL DEFAULT 0,
+      output_tokens INTEGER NOT NULL DEFAULT 0,
+      reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+      cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+      cost REAL NOT NULL DEFAULT 0,
+      PRIMARY KEY (ticket_id, phase)
+    )`
+  }),
+})

@@ -1,0 +1,25 @@
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { DevvyPaths } from "../../src/services/config/DevvyPaths.ts"
+import { DatabaseLive } from "../../src/services/store/Database.ts"
+import { TicketLog } from "../../src/services/store/TicketLog.ts"
+import { TicketStore } from "../../src/services/store/TicketStore.ts"
+
+/** A fresh DEVVY_HOME in a temporary directory, removed when the test's scope closes. */
+export const makeTempDir = (prefix = "devvy-test-") =>
+  Effect.acquireRelease(
+    Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), prefix))),
+    (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })),
+  )
+
+export const TempPaths: Layer.Layer<DevvyPaths> = Layer.unwrapScoped(
+  Effect.map(makeTempDir(), (dir) => DevvyPaths.at(dir)),
+)
+
+/** The real store over a temporary database, with the paths it lives in. */
+export const TempStore = Layer.mergeAll(TicketStore.Default, TicketLog.Default).pipe(
+  Layer.provideMerge(DatabaseLive),
+  Layer.provideMerge(TempPaths),
+)
