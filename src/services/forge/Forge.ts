@@ -1,0 +1,81 @@
+import { Context, type Effect, type Option, type Redacted, Schema } from "effect"
+import type { ForgeError } from "./ForgeError.ts"
+
+export const PullRequestStatus = Schema.Literal("active", "completed", "abandoned")
+export type PullRequestStatus = typeof PullRequestStatus.Type
+
+export class PullRequest extends Schema.Class<PullRequest>("PullRequest")({
+  number: Schema.Number,
+  /** The page a person opens to review it. */
+  url: Schema.String,
+  status: PullRequestStatus,
+  title: Schema.String,
+  sourceBranch: Schema.String,
+  targetBranch: Schema.String,
+}) {}
+
+export class Repository extends Schema.Class<Repository>("Repository")({
+  name: Schema.String,
+  /** Without the `refs/heads/` prefix. */
+  defaultBranch: Schema.String,
+  cloneUrl: Schema.String,
+  webUrl: Schema.String,
+}) {}
+
+export class Identity extends Schema.Class<Identity>("Identity")({
+  id: Schema.String,
+  name: Schema.String,
+}) {}
+
+export class ReviewComment extends Schema.Class<ReviewComment>("ReviewComment")({
+  /** Unique within its thread only (ADO restarts comment ids per thread). */
+  id: Schema.String,
+  author: Identity,
+  content: Schema.String,
+  publishedAt: Schema.DateFromSelf,
+  /** Written by the identity devvy acts as. */
+  isOwn: Schema.Boolean,
+}) {}
+
+export class ReviewThread extends Schema.Class<ReviewThread>("ReviewThread")({
+  id: Schema.String,
+  status: Schema.String,
+  /** Votes, pushes and status changes: never a reviewer's words. */
+  isSystem: Schema.Boolean,
+  filePath: Schema.OptionFromSelf(Schema.String),
+  line: Schema.OptionFromSelf(Schema.Number),
+  comments: Schema.Array(ReviewComment),
+}) {}
+
+export interface NewPullRequest {
+  readonly sourceBranch: string
+  readonly targetBranch: string
+  readonly title: string
+  readonly description: string
+}
+
+export type ThreadStatus = "active" | "fixed" | "wontFix" | "closed"
+
+/**
+ * One forge (SPEC §6): Azure DevOps, the local forge, later GitHub. A per-ticket value, built from the
+ * ticket's repository URL, so a port with several adapters rather than a single service.
+ */
+export class Forge extends Context.Tag("devvy/Forge")<Forge, {
+  readonly kind: "ado" | "local"
+  /** Who devvy acts as; comments by this identity are devvy's own. */
+  readonly identity: Effect.Effect<Identity, ForgeError>
+  readonly repository: Effect.Effect<Repository, ForgeError>
+  readonly findPullRequest: (sourceBranch: string) => Effect.Effect<Option.Option<PullRequest>, ForgeError>
+  /** Idempotent: an open pull request for the same branch is returned, never duplicated. */
+  readonly createPullRequest: (input: NewPullRequest) => Effect.Effect<PullRequest, ForgeError>
+  readonly pullRequest: (number: number) => Effect.Effect<PullRequest, ForgeError>
+  readonly threads: (number: number) => Effect.Effect<ReadonlyArray<ReviewThread>, ForgeError>
+  /** Returns the new comment's id. */
+  readonly reply: (number: number, threadId: string, content: string) => Effect.Effect<string, ForgeError>
+  readonly setThreadStatus: (number: number, threadId: string, status: ThreadStatus) => Effect.Effect<void, ForgeError>
+  /**
+   * The `http.extraHeader` value git must send to clone and push (`Authorization: Basic …`), or none for
+   * a forge that needs no credentials. Passed to git through its environment, never argv or .git/config.
+   */
+  readonly gitAuthHeader: Option.Option<Redacted.Redacted<string>>
+}>() {}
