@@ -1,9 +1,8 @@
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Config, Context, Duration, Effect, Either, Layer, Option, ParseResult, Redacted, Schema } from "effect"
-import { parse, TomlError } from "smol-toml"
+import { Config, Context, Duration, Effect, Layer, Option, type Redacted } from "effect"
 import { DevvyPaths } from "./DevvyPaths.ts"
-import { ConfigFile, configKeys } from "./ConfigFile.ts"
-import { ConfigInvalid, ConfigMissing, ConfigRequired, ConfigSyntax } from "./ConfigError.ts"
+import { configKeys, decodeConfigFile, parseToml, setKey } from "./ConfigFile.ts"
+import { ConfigMissing, ConfigRequired } from "./ConfigError.ts"
 
 /** The settings devvy runs with: the file, with environment variables laid over it, defaults filled in. */
 export interface AppConfigShape {
@@ -39,17 +38,6 @@ export class AppConfig extends Context.Tag("devvy/AppConfig")<AppConfig, AppConf
   static readonly layer = Layer.effect(AppConfig, Effect.suspend(() => loadConfig()))
 }
 
-const setAt = (target: Record<string, unknown>, key: string, value: unknown): void => {
-  const parts = key.split(".")
-  let node = target
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part]
-    if (typeof next !== "object" || next === null || Array.isArray(next)) node[part] = {}
-    node = node[part] as Record<string, unknown>
-  }
-  node[parts[parts.length - 1]] = value
-}
-
 const fromEnv = (kind: "string" | "number" | "list", value: string): unknown =>
   kind === "number"
     ? (value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value)
@@ -57,23 +45,12 @@ const fromEnv = (kind: "string" | "number" | "list", value: string): unknown =>
     ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
     : value
 
-const readToml = (path: string, text: string) =>
-  Effect.try({
-    try: () => parse(text) as Record<string, unknown>,
-    catch: (error) =>
-      error instanceof TomlError
-        ? new ConfigSyntax({ path, line: error.line, column: error.column, detail: error.message.split("\n")[0] })
-        : new ConfigSyntax({ path, line: 0, column: 0, detail: String(error) }),
-  })
-
-const decode = Schema.decodeUnknownEither(ConfigFile, { onExcessProperty: "error", errors: "first" })
-
 export const loadConfig = Effect.fn("Config.load")(function* () {
   const fs = yield* FileSystem
   const paths = yield* DevvyPaths
   const fileFound = yield* fs.exists(paths.config).pipe(Effect.orElseSucceed(() => false))
   const raw: Record<string, unknown> = fileFound
-    ? yield* readToml(paths.config, yield* fs.readFileString(paths.config).pipe(Effect.orDie))
+    ? yield* parseToml(paths.config, yield* fs.readFileString(paths.config).pipe(Effect.orDie))
     : {}
 
   const fromEnvironment = new Map<string, string>()
@@ -81,22 +58,16 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     for (const name of env) {
       const value = yield* Config.option(Config.string(name)).pipe(Effect.orDie)
       if (Option.isSome(value)) {
-        setAt(raw, key, fromEnv(kind, value.value))
+        setKey(raw, key, fromEnv(kind, value.value))
         fromEnvironment.set(key, name)
         break
       }
     }
   }
 
-  const file = yield* Either.match(decode(raw), {
-    onRight: Effect.succeed,
-    onLeft: (error) => {
-      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
-      const key = issue.path.map(String).join(".")
-      const env = fromEnvironment.get(key)
-      const expected = issue._tag === "Unexpected" ? `is not a known key (known: ${knownKeysNear(key)})` : issue.message
-      return new ConfigInvalid({ source: env ? `environment variable ${env}` : paths.config, key, expected })
-    },
+  const file = yield* decodeConfigFile(raw, (key) => {
+    const env = fromEnvironment.get(key)
+    return env ? `environment variable ${env}` : paths.config
   })
 
   return AppConfig.of({
@@ -130,17 +101,6 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     },
   })
 })
-
-/** The keys that share the unknown key's section, so the message shows what was probably meant. */
-const knownKeysNear = (key: string): string => {
-  const section = key.includes(".") ? key.slice(0, key.lastIndexOf(".") + 1) : ""
-  return configKeys
-    .map((k) => k.key)
-    .filter((k) => k.startsWith(section))
-    .map((k) => k.slice(section.length).split(".")[0])
-    .filter((k, i, all) => all.indexOf(k) === i)
-    .join(", ")
-}
 
 /** A setting the current command cannot do without. */
 export const requireSetting = <A>(

@@ -1,4 +1,6 @@
-import { Schema } from "effect"
+import { Effect, Either, ParseResult, Schema } from "effect"
+import { parse, TomlError } from "smol-toml"
+import { ConfigInvalid, ConfigSyntax } from "./ConfigError.ts"
 
 /**
  * The TOML file exactly as users write it (SPEC §3): snake_case keys, every key optional so that an
@@ -94,3 +96,56 @@ export const configKeys: ReadonlyArray<
   { key: "git.author_name", env: ["DEVVY_GIT_AUTHOR_NAME"], kind: "string" },
   { key: "git.author_email", env: ["DEVVY_GIT_AUTHOR_EMAIL"], kind: "string" },
 ]
+
+/** Sets a dotted key (`ado.pat`) in a parsed TOML table, making the sections it needs. */
+export const setKey = (table: Record<string, unknown>, key: string, value: unknown): void => {
+  const parts = key.split(".")
+  let node = table
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part]
+    if (typeof next !== "object" || next === null || Array.isArray(next)) node[part] = {}
+    node = node[part] as Record<string, unknown>
+  }
+  node[parts[parts.length - 1]] = value
+}
+
+/** The keys of the section an unknown key sits in, so the message shows what was probably meant. */
+const knownKeysNear = (key: string): string => {
+  const section = key.includes(".") ? key.slice(0, key.lastIndexOf(".") + 1) : ""
+  return configKeys
+    .map((k) => k.key)
+    .filter((k) => k.startsWith(section))
+    .map((k) => k.slice(section.length).split(".")[0])
+    .filter((k, i, all) => all.indexOf(k) === i)
+    .join(", ")
+}
+
+const decode = Schema.decodeUnknownEither(ConfigFile, { onExcessProperty: "error", errors: "first" })
+
+/**
+ * Decodes a parsed file; the first problem becomes a ConfigInvalid naming the key and, through
+ * `sourceOf`, where the value came from (the file or an environment variable).
+ */
+export const decodeConfigFile = (
+  table: Record<string, unknown>,
+  sourceOf: (key: string) => string,
+): Effect.Effect<ConfigFile, ConfigInvalid> =>
+  Either.match(decode(table), {
+    onRight: Effect.succeed,
+    onLeft: (error) => {
+      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+      const key = issue.path.map(String).join(".")
+      const expected = issue._tag === "Unexpected" ? `is not a known key (known: ${knownKeysNear(key)})` : issue.message
+      return Effect.fail(new ConfigInvalid({ source: sourceOf(key), key, expected }))
+    },
+  })
+
+/** Parses TOML text; a syntax error names the file, line and column. */
+export const parseToml = (path: string, text: string) =>
+  Effect.try({
+    try: () => parse(text) as Record<string, unknown>,
+    catch: (error) =>
+      error instanceof TomlError
+        ? new ConfigSyntax({ path, line: error.line, column: error.column, detail: error.message.split("\n")[0] })
+        : new ConfigSyntax({ path, line: 0, column: 0, detail: String(error) }),
+  })

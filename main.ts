@@ -1,0 +1,23 @@
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Effect, Exit, Layer } from "effect"
+import process from "node:process"
+import { cli } from "./src/cli/root.ts"
+import { ExitCode, toExitCode } from "./src/cli/exit.ts"
+import { DevvyPaths } from "./src/services/config/DevvyPaths.ts"
+import { withPlainConsole } from "./src/cli/ui/plain_console.ts"
+
+const program = cli(process.argv).pipe(
+  Effect.as(ExitCode.ok),
+  withPlainConsole,
+  Effect.provide(Layer.merge(DevvyPaths.layer, NodeContext.layer)),
+  Effect.exit,
+  Effect.flatMap(toExitCode),
+)
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  // The program turns every failure into an exit code itself; only an interrupt (Ctrl-C) ends it otherwise.
+  teardown: (exit, onExit) =>
+    onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : ExitCode.interrupted),
+})

@@ -1,0 +1,23 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { Effect } from "effect"
+import { ticketIdArg } from "./args.ts"
+import { NotBuiltYet } from "./not_built.ts"
+
+const options = {
+  comment: Options.text("comment").pipe(Options.withDescription("add a review comment"), Options.optional),
+  file: Options.text("file").pipe(Options.withDescription("the file the comment is about"), Options.optional),
+  line: Options.integer("line").pipe(Options.withDescription("the line the comment is about"), Options.optional),
+  approve: Options.boolean("approve").pipe(Options.withDescription("approve: merge into the default branch")),
+  abandon: Options.boolean("abandon").pipe(Options.withDescription("abandon the pull request")),
+}
+
+export const reviewCommand = Command.make(
+  "review",
+  { id: ticketIdArg, ...options },
+  () => Effect.fail(new NotBuiltYet({ what: "reviewing a local pull request" })),
+).pipe(
+  Command.withDescription(
+    "Review a ticket's pull request on the local forge: comment (optionally on a file and line), approve or abandon",
+  ),
+)

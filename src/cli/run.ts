@@ -1,0 +1,64 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Prompt from "@effect/cli/Prompt"
+import { Console, Effect, Option } from "effect"
+import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
+import { driveTicket } from "../pipeline/runner.ts"
+import { StoreLayer } from "./layers.ts"
+import { stdinIsTerminal } from "./ui/terminal.ts"
+import { printTransition } from "./ui/progress.ts"
+import { UsageError } from "./usage_error.ts"
+import { NotBuiltYet } from "./not_built.ts"
+
+const text = (name: string, alias: string | undefined, description: string) => {
+  const option = Options.text(name).pipe(Options.withDescription(description), Options.optional)
+  return alias === undefined ? option : Options.withAlias(option, alias)
+}
+
+const options = {
+  title: text("title", "t", "the ticket's title: what to do, in a line"),
+  description: text("description", undefined, "what done looks like: details, constraints, acceptance"),
+  repo: text("repo", undefined, "repository URL (or local path); defaults to repo_url from the config"),
+  model: text("model", "m", "provider/model for this ticket; defaults to model from the config"),
+  background: Options.boolean("background").pipe(
+    Options.withAlias("d"),
+    Options.withDescription("detach: print the ticket id and return at once"),
+  ),
+}
+
+/** A flag's value, else asked for on a terminal, else a usage error naming the flag. */
+const required = (value: Option.Option<string>, flag: string, message: string) =>
+  Option.match(Option.filter(value, (v) => v.trim() !== ""), {
+    onSome: Effect.succeed,
+    onNone: () =>
+      stdinIsTerminal()
+        ? Prompt.run(
+          Prompt.text({ message, validate: (v) => v.trim() === "" ? Effect.fail("required") : Effect.succeed(v) }),
+        )
+        : Effect.fail(new UsageError({ detail: `--${flag} is required when there is no terminal to ask on` })),
+  })
+
+export const runCommand = Command.make("run", options, (flags) =>
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const title = yield* required(flags.title, "title", "Title")
+    const description = yield* required(flags.description, "description", "Description")
+    const model = yield* Option.match(flags.model, {
+      onSome: Effect.succeed,
+      onNone: () => requireSetting(config, "model", config.model),
+    })
+    const repoUrl = yield* Option.match(flags.repo, {
+      onSome: Effect.succeed,
+      onNone: () => requireSetting(config, "repo_url", config.repoUrl),
+    })
+    if (flags.background) return yield* new NotBuiltYet({ what: "running a ticket in the background (-d)" })
+    const store = yield* TicketStore
+    const ticket = yield* store.create({ title, description, repoUrl, model })
+    yield* Console.log(`Ticket ${ticket.id}: ${ticket.title}`)
+    yield* driveTicket(ticket.id, printTransition)
+  }).pipe(Effect.provide(StoreLayer))).pipe(
+    Command.withDescription(
+      "Create a ticket and drive it: plan, implement, validate, open a pull request and answer reviews until merged",
+    ),
+  )

@@ -1,0 +1,31 @@
+import { Schema } from "effect"
+import { State } from "../domain/State.ts"
+
+/** The ticket cannot go on as it stands; the runner moves it to FAILED with this message. */
+export class TicketRejected extends Schema.TaggedError<TicketRejected>()("TicketRejected", {
+  reason: Schema.String,
+}) {
+  override get message(): string {
+    return this.reason
+  }
+}
+
+/** The program for a state is not in this build: the ticket stays in that state, resumable later. */
+export class StateNotBuilt extends Schema.TaggedError<StateNotBuilt>()("StateNotBuilt", {
+  state: State,
+}) {
+  override get message(): string {
+    return `the ${this.state} state is not built yet in this version of devvy: the ticket stays in ${this.state} ` +
+      "and `devvy resume` continues it once a version that has it is installed"
+  }
+}
+
+/** How a foreground run ends when its ticket failed: exit code 1. */
+export class TicketFailed extends Schema.TaggedError<TicketFailed>()("TicketFailed", {
+  id: Schema.String,
+  reason: Schema.String,
+}) {
+  override get message(): string {
+    return `ticket ${this.id} FAILED: ${this.reason}`
+  }
+}
