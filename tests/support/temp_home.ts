@@ -14,12 +14,12 @@ export const makeTempDir = (prefix = "devvy-test-") =>
     (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })),
   )
 
-export const TempPaths: Layer.Layer<DevvyPaths> = Layer.unwrapScoped(
-  Effect.map(makeTempDir(), (dir) => DevvyPaths.at(dir)),
-)
+/** The real store over the database in `home`, with the paths it lives in. */
+export const storeAt = (home: string) =>
+  Layer.mergeAll(TicketStore.Default, TicketLog.Default).pipe(
+    Layer.provideMerge(DatabaseLive),
+    Layer.provideMerge(DevvyPaths.at(home)),
+  )
 
-/** The real store over a temporary database, with the paths it lives in. */
-export const TempStore = Layer.mergeAll(TicketStore.Default, TicketLog.Default).pipe(
-  Layer.provideMerge(DatabaseLive),
-  Layer.provideMerge(TempPaths),
-)
+/** The real store over a temporary database, removed when the test ends. */
+export const TempStore = Layer.unwrapScoped(Effect.map(makeTempDir(), storeAt))

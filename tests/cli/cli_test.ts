@@ -1,0 +1,109 @@
+import assert from "node:assert/strict"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { devvy } from "../support/devvy_cli.ts"
+
+const homes: Array<string> = []
+const tempHome = () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "devvy-cli-"))
+  homes.push(home)
+  return home
+}
+globalThis.addEventListener("unload", () => homes.forEach((home) => fs.rmSync(home, { recursive: true, force: true })))
+
+Deno.test("init with flags and no terminal writes a 600 config that ps and status then load", async () => {
+  const home = tempHome()
+  const init = await devvy(home, [
+    "init",
+    "--model",
+    "github-copilot/claude-sonnet-4.6",
+    "--org-url",
+    "https://dev.azure.com/acme",
+    "--project",
+    "shop",
+    "--pat",
+    "pat-value-123",
+    "--repo-url",
+    "https://dev.azure.com/acme/shop/_git/web",
+  ])
+  assert.equal(init.code, 0, init.stderr)
+  const file = path.join(home, "config.toml")
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600)
+  assert.match(fs.readFileSync(file, "utf8"), /org_url = "https:\/\/dev.azure.com\/acme"/)
+  const ps = await devvy(home, ["ps"])
+  assert.equal(ps.code, 0, ps.stderr)
+  const status = await devvy(home, ["status", "abcdef"])
+  assert.equal(status.code, 2)
+  assert.match(status.stderr, /no ticket abcdef/)
+  assert.ok(!(ps.stdout + ps.stderr + status.stdout + status.stderr).includes("pat-value-123"))
+})
+
+Deno.test("ps --json on an empty DEVVY_HOME prints an empty array", async () => {
+  const ps = await devvy(tempHome(), ["ps", "--json"])
+  assert.equal(ps.code, 0, ps.stderr)
+  assert.deepEqual(JSON.parse(ps.stdout), [])
+})
+
+Deno.test("a malformed config exits 2 with a message naming the file and the key", async () => {
+  const home = tempHome()
+  fs.writeFileSync(path.join(home, "config.toml"), `[agent]\npoll_interval_seconds = "often"\n`)
+  const ps = await devvy(home, ["ps"])
+  assert.equal(ps.code, 2)
+  assert.match(ps.stderr, /config\.toml: key `agent\.poll_interval_seconds`/)
+})
+
+Deno.test("a bad ticket id is rejected with exit 2 before anything is read", async () => {
+  const home = tempHome()
+  for (const id of ["ABCDEF", "abc", "../../etc", "abcdefg"]) {
+    const status = await devvy(home, ["status", id])
+    assert.equal(status.code, 2, id)
+    assert.match(status.stdout + status.stderr, /6 lowercase hex characters/, id)
+  }
+  assert.equal(fs.existsSync(path.join(home, "devvy.db")), false)
+})
+
+Deno.test("run without a title and no terminal is a usage error naming the flag", async () => {
+  const home = tempHome()
+  const run = await devvy(home, ["run", "--description", "d", "--model", "m/m", "--repo", home])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /--title is required/)
+})
+
+Deno.test("run with no config and no model says to run devvy init, exit 2", async () => {
+  const run = await devvy(tempHome(), ["run", "--title", "t", "--description", "d"])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /no config file at .*config\.toml: run `devvy init`/)
+})
+
+Deno.test("an unknown flag is a usage error", async () => {
+  const ps = await devvy(tempHome(), ["ps", "--bogus"])
+  assert.equal(ps.code, 2)
+})
+
+Deno.test("a ticket with an unusable repository FAILS at RECEIVED and status shows why", async () => {
+  const home = tempHome()
+  const run = await devvy(home, ["run", "-t", "Fix it", "--description", "d", "--model", "m/m", "--repo", "ftp://x/y"])
+  assert.equal(run.code, 1)
+  assert.match(run.stdout, /RECEIVED → FAILED/)
+  const [ticket] = JSON.parse((await devvy(home, ["ps", "--all", "--json"])).stdout)
+  assert.equal(ticket.state, "FAILED")
+  const status = await devvy(home, ["status", ticket.id, "--json"])
+  const shown = JSON.parse(status.stdout)
+  assert.match(shown.error, /ftp:\/\/x\/y/)
+  assert.deepEqual(shown.history.map((h: { to: string }) => h.to), ["RECEIVED", "FAILED"])
+  const logs = await devvy(home, ["logs", ticket.id])
+  assert.equal(logs.code, 0)
+  assert.match(logs.stdout, /== RECEIVED ==\n.*ERROR .*ftp:\/\/x\/y/)
+})
+
+Deno.test("help is plain text off a terminal and lists every command", async () => {
+  const help = await devvy(tempHome(), ["--help"])
+  assert.equal(help.code, 0)
+  assert.ok(!help.stdout.includes("\x1b["), "no colour codes")
+  for (const command of ["init", "run", "ps", "status", "logs", "resume", "cancel", "review"]) {
+    assert.match(help.stdout, new RegExp(`\\b${command}\\b`), command)
+  }
+  const version = await devvy(tempHome(), ["--version"])
+  assert.match(version.stdout, /\d+\.\d+\.\d+/)
+})

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict"
+import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
+import { TicketId } from "../../src/domain/TicketId.ts"
+import { renderLogLines } from "../../src/cli/ui/log_view.ts"
+import { renderPs, timePerState } from "../../src/cli/ui/ticket_view.ts"
+
+const id = TicketId.make("3fa9c2")
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds))
+
+const ticket = (overrides: Partial<ConstructorParameters<typeof Ticket>[0]> = {}) =>
+  new Ticket({
+    id,
+    title: "Add a health endpoint",
+    description: "",
+    repoUrl: "/r",
+    model: "m/m",
+    state: "PLAN",
+    branch: "agent/3fa9c2",
+    prNumber: null,
+    prUrl: null,
+    opencodeSession: null,
+    retryCount: 0,
+    error: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  })
+
+Deno.test("ps shows one aligned row per ticket with its PR number", () => {
+  const table = renderPs([ticket(), ticket({ id: TicketId.make("00aa11"), state: "MERGED", prNumber: 12 })])
+  const lines = table.split("\n")
+  assert.match(lines[0], /^ID {7}TITLE +STATE +PROCESS +BRANCH +PR$/)
+  assert.match(lines[1], /^3fa9c2 {3}Add a health endpoint +PLAN +Idle \/ resumable +agent\/3fa9c2 +-$/)
+  assert.match(lines[2], /MERGED +- +agent\/3fa9c2 +#12$/)
+  assert.equal(lines[1].indexOf("PLAN"), lines[0].indexOf("STATE"))
+})
+
+Deno.test("time per state adds up each visit and counts the current state up to now", () => {
+  const history = [
+    new StateChange({ ticketId: id, from: null, to: "RECEIVED", at: at(0) }),
+    new StateChange({ ticketId: id, from: "RECEIVED", to: "VALIDATE", at: at(2) }),
+    new StateChange({ ticketId: id, from: "VALIDATE", to: "WAIT_FOR_REVIEW", at: at(12) }),
+    new StateChange({ ticketId: id, from: "WAIT_FOR_REVIEW", to: "VALIDATE", at: at(20) }),
+  ]
+  assert.deepEqual(
+    new Map(timePerState(history, at(25))),
+    new Map([["RECEIVED", 2000], ["VALIDATE", 15000], ["WAIT_FOR_REVIEW", 8000]]),
+  )
+})
+
+Deno.test("log lines are grouped under a heading per phase, not repeated across batches", () => {
+  const line = (phase: "PLAN" | "IMPLEMENT", message: string) =>
+    new LogLine({ ticketId: id, phase, level: "info", at: at(1), message })
+  const first = renderLogLines([line("PLAN", "a"), line("PLAN", "b"), line("IMPLEMENT", "c")], undefined)
+  assert.equal(first.text.split("\n").filter((l) => l.startsWith("== ")).join("|"), "== PLAN ==|== IMPLEMENT ==")
+  const next = renderLogLines([line("IMPLEMENT", "d")], first.lastPhase)
+  assert.ok(!next.text.includes("=="))
+  assert.match(next.text, /d$/)
+})
