@@ -2,6 +2,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Prompt from "@effect/cli/Prompt"
 import { Console, Effect, Option } from "effect"
+import * as path from "node:path"
 import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { driveTicket } from "../pipeline/runner.ts"
@@ -27,6 +28,10 @@ const options = {
   ),
 }
 
+/** A relative local path means the directory it was typed in: the detached driver runs elsewhere. */
+const localPathsAbsolute = (repo: string): string =>
+  repo.startsWith("./") || repo.startsWith("../") || repo === "." || repo === ".." ? path.resolve(repo) : repo
+
 /** A flag's value, else asked for on a terminal, else a usage error naming the flag. */
 const required = (value: Option.Option<string>, flag: string, message: string) =>
   Option.match(Option.filter(value, (v) => v.trim() !== ""), {
@@ -48,10 +53,12 @@ export const runCommand = Command.make("run", options, (flags) =>
       onSome: Effect.succeed,
       onNone: () => requireSetting(config, "model", config.model),
     })
-    const repoUrl = yield* Option.match(flags.repo, {
-      onSome: Effect.succeed,
-      onNone: () => requireSetting(config, "repo_url", config.repoUrl),
-    })
+    const repoUrl = localPathsAbsolute(
+      yield* Option.match(flags.repo, {
+        onSome: Effect.succeed,
+        onNone: () => requireSetting(config, "repo_url", config.repoUrl),
+      }),
+    )
     if (flags.background) return yield* new NotBuiltYet({ what: "running a ticket in the background (-d)" })
     const store = yield* TicketStore
     const ticket = yield* store.create({ title, description, repoUrl, model })

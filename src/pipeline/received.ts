@@ -1,22 +1,23 @@
-import { Effect } from "effect"
+import { Effect, Either, Option } from "effect"
 import * as fs from "node:fs"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { parseRepoUrl } from "../services/forge/repo_url.ts"
 import { TicketRejected } from "./errors.ts"
-
-/** A repository is an Azure DevOps Git URL or a local repository for the local forge. */
-const repositoryKnown = (url: string): boolean =>
-  (URL.canParse(url) && /^https?:$/.test(new URL(url).protocol) && new URL(url).pathname.includes("/_git/")) ||
-  fs.existsSync(url.replace(/^file:\/\//, ""))
 
 /** RECEIVED: checks the ticket before anything is cloned or started. */
 export const received = Effect.fn("State.RECEIVED")(function* (ticket: Ticket) {
+  const config = yield* AppConfig
   if (ticket.title.trim() === "") return yield* new TicketRejected({ reason: "the ticket has no title" })
-  if (!repositoryKnown(ticket.repoUrl)) {
-    return yield* new TicketRejected({
-      reason: `${ticket.repoUrl} is neither an Azure DevOps repository URL ` +
-        "(https://dev.azure.com/org/project/_git/repo) nor a local repository path",
-    })
+  const parsed = parseRepoUrl(ticket.repoUrl, {
+    orgUrl: Option.getOrUndefined(config.ado.orgUrl),
+    project: Option.getOrUndefined(config.ado.project),
+  })
+  if (Either.isLeft(parsed)) return yield* new TicketRejected({ reason: parsed.left.message })
+  const repo = parsed.right
+  if (repo._tag === "LocalRepoUrl" && !fs.existsSync(repo.path)) {
+    return yield* new TicketRejected({ reason: `the local repository ${repo.path} does not exist` })
   }
   const next: State = "PREPARE_ENV"
   return next

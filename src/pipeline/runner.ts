@@ -2,12 +2,14 @@ import { Effect } from "effect"
 import { isTerminal, type State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
+import type { AppConfig } from "../services/config/AppConfig.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { StateNotBuilt, TicketFailed, type TicketRejected } from "./errors.ts"
 import { received } from "./received.ts"
 
-type Step = (ticket: Ticket) => Effect.Effect<State, StateNotBuilt | TicketRejected>
+/** A state's program: it does the state's work and names the next state. */
+type Step = (ticket: Ticket) => Effect.Effect<State, StateNotBuilt | TicketRejected, AppConfig>
 
 const notBuilt = (ticket: Ticket) => Effect.fail(new StateNotBuilt({ state: ticket.state }))
 
