@@ -76,4 +76,17 @@ export const migrations = Migrator.fromRecord({
       PRIMARY KEY (ticket_id, phase)
     )`
   }),
+  "0002_ticket_leases": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // One row per driven ticket. `process_start` tells a live holder from a later process that was
+    // given the same pid; `heartbeat_at` covers hosts where the start time cannot be read.
+    yield* sql`CREATE TABLE ticket_leases (
+      ticket_id TEXT PRIMARY KEY NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      pid INTEGER NOT NULL,
+      host TEXT NOT NULL,
+      process_start TEXT NOT NULL,
+      acquired_at INTEGER NOT NULL,
+      heartbeat_at INTEGER NOT NULL
+    )`
+  }),
 })
