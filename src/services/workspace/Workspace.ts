@@ -1,0 +1,222 @@
+import { FileSystem } from "@effect/platform/FileSystem"
+import { Effect, Option, type Redacted } from "effect"
+import * as path from "node:path"
+import { branchName, type TicketId } from "../../domain/TicketId.ts"
+import { AppConfig } from "../config/AppConfig.ts"
+import { DevvyPaths, workspaceDir } from "../config/DevvyPaths.ts"
+import { CommandExecutor } from "@effect/platform/CommandExecutor"
+import { git, runGit } from "./git.ts"
+import { remoteGit } from "./remote.ts"
+import { EnvFileNotFound, GitBranchNotFound, GitFailed, WorkspaceNotFound } from "./WorkspaceError.ts"
+
+/** The `http.extraHeader` value git authenticates with (the forge's `gitAuthHeader`), or none. */
+export type GitAuth = Option.Option<Redacted.Redacted<string>>
+
+export interface CloneInput {
+  readonly id: TicketId
+  /** Without credentials: they travel in `auth`, through git's environment. */
+  readonly url: string
+  readonly auth: GitAuth
+}
+
+export interface PrepareInput extends CloneInput {
+  readonly defaultBranch: string
+}
+
+export interface Prepared {
+  readonly path: string
+  readonly branch: string
+  readonly head: string
+  /** An earlier clone was found and kept, with whatever it had committed. */
+  readonly reused: boolean
+}
+
+/** Where the configured env file lands in a workspace; kept out of every commit. */
+export const envFileName = ".env"
+// Pathspec magic: everything from the top except the env file, even if the repository tracks one.
+const allButEnv = [":/", `:(top,exclude)${envFileName}`]
+
+/** A ticket's clone on the host, at `$DEVVY_HOME/workspaces/<id>`, on the branch `agent/<id>`. */
+export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
+  effect: Effect.gen(function* () {
+    const fs = yield* FileSystem
+    const paths = yield* DevvyPaths
+    const config = yield* AppConfig
+    const executor = yield* CommandExecutor
+    const run = <A, E>(effect: Effect.Effect<A, E, CommandExecutor>) =>
+      Effect.provideService(effect, CommandExecutor, executor)
+
+    const dirOf = (id: TicketId) => workspaceDir(paths, id)
+    const exists = (file: string) => fs.exists(file).pipe(Effect.orElseSucceed(() => false))
+
+    /** The workspace of a ticket that must already have one. */
+    const existing = Effect.fnUntraced(function* (id: TicketId) {
+      const dir = dirOf(id)
+      if (!(yield* exists(path.join(dir, ".git")))) return yield* new WorkspaceNotFound({ id, path: dir })
+      return dir
+    })
+
+    const originUrl = (dir: string) => run(git({ cwd: dir, args: ["remote", "get-url", "origin"] }))
+
+    const hasRef = (dir: string, ref: string) =>
+      run(runGit({ cwd: dir, args: ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`] })).pipe(
+        Effect.map((output) => output.exitCode === 0),
+      )
+
+    /**
+     * Clones into a temporary folder renamed into place once complete, so a workspace that exists is a whole
+     * clone. One that exists is kept (it may hold commits not pushed yet) and only fetched.
+     */
+    const clone = Effect.fn("Workspace.clone")(function* (input: CloneInput) {
+      const dir = dirOf(input.id)
+      yield* Effect.annotateCurrentSpan("devvy.ticket", input.id)
+      yield* fs.makeDirectory(paths.workspaces, { recursive: true }).pipe(Effect.orDie)
+      yield* removePartialClones(input.id)
+      if (yield* exists(path.join(dir, ".git"))) {
+        // A git killed mid-command leaves its lock behind; nothing else works in this workspace while we do.
+        yield* fs.remove(path.join(dir, ".git", "index.lock"), { force: true }).pipe(Effect.orDie)
+        yield* run(
+          remoteGit({ cwd: dir, url: input.url, auth: input.auth, args: ["fetch", "--quiet", "--prune", "origin"] }),
+        )
+        return { path: dir, reused: true }
+      }
+      const partial = path.join(paths.workspaces, `.${input.id}.clone-${crypto.randomUUID().slice(0, 8)}`)
+      yield* run(remoteGit({
+        cwd: paths.workspaces,
+        url: input.url,
+        auth: input.auth,
+        args: ["clone", "--quiet", "--origin", "origin", "--", input.url, partial],
+      })).pipe(Effect.onError(() => fs.remove(partial, { recursive: true, force: true }).pipe(Effect.ignore)))
+      yield* fs.rename(partial, dir).pipe(Effect.orDie)
+      return { path: dir, reused: false }
+    })
+
+    const removePartialClones = Effect.fnUntraced(function* (id: TicketId) {
+      const entries = yield* fs.readDirectory(paths.workspaces).pipe(Effect.orDie)
+      for (const entry of entries.filter((e) => e.startsWith(`.${id}.clone-`))) {
+        yield* fs.remove(path.join(paths.workspaces, entry), { recursive: true, force: true }).pipe(Effect.orDie)
+      }
+    })
+
+    /**
+     * Puts the workspace on `agent/<id>`: the local branch if there is one (it has the latest commits), else
+     * the pushed branch (a crash lost the workspace after a push), else a new branch from the default branch.
+     */
+    const checkoutBranch = Effect.fn("Workspace.checkoutBranch")(function* (id: TicketId, defaultBranch: string) {
+      const dir = yield* existing(id)
+      const branch = branchName(id)
+      const current = yield* run(runGit({ cwd: dir, args: ["symbolic-ref", "--quiet", "--short", "HEAD"] }))
+      if (current.exitCode === 0 && current.stdout.trim() === branch) return branch
+      if (yield* hasRef(dir, `refs/heads/${branch}`)) {
+        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", branch] }))
+      } else {
+        const remote = (yield* hasRef(dir, `refs/remotes/origin/${branch}`)) ? branch : defaultBranch
+        if (!(yield* hasRef(dir, `refs/remotes/origin/${remote}`))) {
+          return yield* new GitBranchNotFound({ branch: remote, url: yield* originUrl(dir) })
+        }
+        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", "--no-track", "-b", branch, `origin/${remote}`] }))
+      }
+      return branch
+    })
+
+    /** Copies the configured env file in as `.env` and tells git to ignore it, in this clone only. */
+    const copyEnvFile = Effect.fn("Workspace.copyEnvFile")(function* (id: TicketId) {
+      const dir = yield* existing(id)
+      if (Option.isNone(config.envFile)) return false
+      const source = config.envFile.value
+      yield* fs.copyFile(source, path.join(dir, envFileName)).pipe(
+        Effect.mapError(() => new EnvFileNotFound({ path: source })),
+      )
+      const exclude = path.join(dir, ".git", "info", "exclude")
+      const current = (yield* exists(exclude)) ? yield* fs.readFileString(exclude).pipe(Effect.orDie) : ""
+      if (!current.split("\n").includes(`/${envFileName}`)) {
+        yield* fs.makeDirectory(path.dirname(exclude), { recursive: true }).pipe(Effect.orDie)
+        const separator = current === "" || current.endsWith("\n") ? "" : "\n"
+        yield* fs.writeFileString(exclude, `${current}${separator}/${envFileName}\n`).pipe(Effect.orDie)
+      }
+      return true
+    })
+
+    const head = Effect.fn("Workspace.head")(function* (id: TicketId) {
+      return yield* run(git({ cwd: yield* existing(id), args: ["rev-parse", "HEAD"] }))
+    })
+
+    /** PREPARE_ENV's part: clone (or reuse), branch, env file. Safe to run again after any crash. */
+    const prepare = Effect.fn("Workspace.prepare")(function* (input: PrepareInput) {
+      const cloned = yield* clone(input)
+      const branch = yield* checkoutBranch(input.id, input.defaultBranch)
+      yield* copyEnvFile(input.id)
+      return { path: cloned.path, branch, head: yield* head(input.id), reused: cloned.reused } satisfies Prepared
+    })
+
+    const hasUncommittedChanges = Effect.fn("Workspace.hasUncommittedChanges")(function* (id: TicketId) {
+      const dir = yield* existing(id)
+      const status = yield* run(git({
+        cwd: dir,
+        args: ["status", "--porcelain", "--untracked-files=all", "--", ...allButEnv],
+      }))
+      return status !== ""
+    })
+
+    /** Commits everything but the env file as the configured author; false when there was nothing to commit. */
+    const commitAll = Effect.fn("Workspace.commitAll")(function* (id: TicketId, message: string) {
+      const dir = yield* existing(id)
+      yield* run(git({ cwd: dir, args: ["add", "--all", "--", ":/"] }))
+      // Excluded from `add` git would refuse an ignored path; unstaging covers a repository that tracks one.
+      yield* run(git({ cwd: dir, args: ["reset", "--quiet", "--", `:/${envFileName}`] }))
+      const staged = yield* run(runGit({ cwd: dir, args: ["diff", "--cached", "--quiet"] }))
+      if (staged.exitCode === 0) return false
+      if (staged.exitCode !== 1) {
+        return yield* new GitFailed({
+          command: "git diff --cached",
+          exitCode: staged.exitCode,
+          stderrTail: staged.stderr,
+        })
+      }
+      const { authorName, authorEmail } = config.git
+      yield* run(git({
+        cwd: dir,
+        // Signing would use the user's key for devvy's commits, and may wait on a pinentry nobody sees.
+        args: ["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--message", message],
+        env: {
+          GIT_AUTHOR_NAME: authorName,
+          GIT_AUTHOR_EMAIL: authorEmail,
+          GIT_COMMITTER_NAME: authorName,
+          GIT_COMMITTER_EMAIL: authorEmail,
+        },
+      }))
+      return true
+    })
+
+    /** Pushes `agent/<id>`; pushing what the remote already has succeeds and changes nothing. */
+    const push = Effect.fn("Workspace.push")(function* (id: TicketId, auth: GitAuth) {
+      const dir = yield* existing(id)
+      const branch = branchName(id)
+      yield* Effect.annotateCurrentSpan("devvy.ticket", id)
+      yield* run(remoteGit({
+        cwd: dir,
+        url: yield* originUrl(dir),
+        auth,
+        args: ["push", "--quiet", "origin", `refs/heads/${branch}:refs/heads/${branch}`],
+      }))
+    })
+
+    const remove = Effect.fn("Workspace.delete")(function* (id: TicketId) {
+      yield* fs.remove(dirOf(id), { recursive: true, force: true }).pipe(Effect.orDie)
+      if (yield* exists(paths.workspaces)) yield* removePartialClones(id)
+    })
+
+    return {
+      path: dirOf,
+      clone,
+      checkoutBranch,
+      copyEnvFile,
+      prepare,
+      hasUncommittedChanges,
+      commitAll,
+      push,
+      head,
+      delete: remove,
+    } as const
+  }),
+}) {}
