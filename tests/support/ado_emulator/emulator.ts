@@ -78,6 +78,8 @@ export interface AdoEmulator {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   readonly clearRequests: Effect.Effect<void>
   readonly pullRequests: Effect.Effect<ReadonlyArray<PullRequestRecord>>
+  /** The next `times` pull-request lists answer empty, so a client races a create it cannot see yet. */
+  readonly staleListings: (times: number) => Effect.Effect<void>
   readonly threads: (pullRequestId: number) => Effect.Effect<ReadonlyArray<ThreadRecord>>
   readonly addWorkItem: (
     item: { readonly title: string; readonly description?: string; readonly type?: string },
@@ -267,6 +269,7 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
       setSignInPage: (on) => die(() => void (useSignInPage = on)),
       requests: die(() => structuredClone(recorded)),
       clearRequests: die(() => void recorded.splice(0)),
+      staleListings: (times) => die(() => void (state.staleListings = times)),
       pullRequests: die(() => structuredClone(state.pullRequests)),
       threads: (id) => die(() => structuredClone(state.threadsOf(id))),
       addWorkItem: (item) => die(() => state.addWorkItem({ type: "User Story", ...item }).id),

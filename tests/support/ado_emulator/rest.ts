@@ -146,6 +146,10 @@ export const handleRest = async (
       pr.repoId === repo.id && (source === null || pr.sourceRefName === source) &&
       (target === null || pr.targetRefName === target) && (status === "all" || pr.status === status)
     )
+    if (state.staleListings > 0) {
+      state.staleListings--
+      return list([])
+    }
     return list(found.toReversed().map((pr) => pullRequestJson(scope, repo, pr, true)))
   }
 

@@ -31,6 +31,8 @@ export class EmulatorState {
   readonly pullRequests: Array<PullRequestRecord> = []
   readonly threads: Array<ThreadRecord> = []
   readonly workItems: Array<WorkItemRecord> = []
+  /** Pull-request lists still to answer empty, as a lagging read replica would. */
+  staleListings = 0
   private nextPullRequest = 1
   // Thread ids count across the organization, as on Azure DevOps; comment ids restart in every thread.
   private nextThread = 1

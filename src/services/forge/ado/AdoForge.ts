@@ -1,0 +1,195 @@
+/** The Azure DevOps forge (Services and Server): the Forge port over REST 7.1 with a PAT. */
+import type { HttpClient } from "@effect/platform/HttpClient"
+import { Effect, Either, Layer, Option, Redacted, Ref } from "effect"
+import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
+import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
+import { Forge, Identity, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
+import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
+import { parseRepoUrl, RepoUrlInvalid } from "../repo_url.ts"
+import { API_VERSION_PREVIEW, basicAuth, makeAdoHttp } from "./ado_http.ts"
+import { stripHeads, toPullRequest, toRepository, toThread } from "./mapping.ts"
+import { AdoComment, AdoPullRequest, AdoRepository, AdoThread, ConnectionData, ListOf } from "./schemas.ts"
+
+export interface AdoForgeOptions {
+  /** `https://dev.azure.com/{org}` or a Server collection URL, without a trailing slash. */
+  readonly orgUrl: string
+  readonly project: string
+  readonly repo: string
+  readonly pat: Redacted.Redacted<string>
+}
+
+/** Azure DevOps refuses longer descriptions; the rest of a long summary is not worth a failed ticket. */
+export const MAX_DESCRIPTION = 4000
+const TRUNCATED = "\n\n… (truncated)"
+
+export const capDescription = (text: string): string =>
+  text.length <= MAX_DESCRIPTION ? text : text.slice(0, MAX_DESCRIPTION - TRUNCATED.length) + TRUNCATED
+
+/** Runs `effect` until it succeeds once, then answers from memory; failures are not kept. */
+const onceSucceeded = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.map(Ref.make(Option.none<A>()), (ref) =>
+    Effect.flatMap(Ref.get(ref), (cached) =>
+      Option.match(cached, {
+        onSome: Effect.succeed,
+        onNone: () => Effect.tap(effect, (value) => Ref.set(ref, Option.some(value))),
+      })))
+
+const isDuplicate = (error: ForgeError): boolean =>
+  error._tag === "ForgeRejected" && (error.status === 409 || error.status === 400) &&
+  /TF401179|GitPullRequestExistsException/.test(error.detail)
+
+export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptions) {
+  const send = yield* makeAdoHttp(options.pat)
+  const apis = `${options.orgUrl}/${encodeURIComponent(options.project)}/_apis`
+  const repoApi = `${apis}/git/repositories/${encodeURIComponent(options.repo)}`
+  const cloneUrl = `${options.orgUrl}/${encodeURIComponent(options.project)}/_git/${encodeURIComponent(options.repo)}`
+  const prApi = (number: number) => `${repoApi}/pullRequests/${number}`
+
+  const identity = yield* onceSucceeded(
+    send({
+      method: "GET",
+      url: `${options.orgUrl}/_apis/connectionData`,
+      apiVersion: API_VERSION_PREVIEW,
+      what: "the organization",
+      schema: ConnectionData,
+    }).pipe(
+      Effect.map(({ authenticatedUser: user }) =>
+        new Identity({ id: user.id, name: user.providerDisplayName ?? user.customDisplayName ?? user.id })
+      ),
+      Effect.withSpan("Ado.identity"),
+    ),
+  )
+
+  const repository = yield* onceSucceeded(
+    Effect.gen(function* () {
+      const what = `repository "${options.repo}" in project "${options.project}"`
+      const repo = yield* send({ method: "GET", url: repoApi, what, schema: AdoRepository })
+      if (repo.defaultBranch === undefined) {
+        return yield* new ForgeNotFound({ what: `a default branch in ${what} (it has no commits yet)`, url: repoApi })
+      }
+      return toRepository(repo, cloneUrl, stripHeads(repo.defaultBranch))
+    }).pipe(Effect.withSpan("Ado.repository")),
+  )
+
+  const findPullRequest = Effect.fn("Ado.findPullRequest")(function* (sourceBranch: string) {
+    const { webUrl } = yield* repository
+    const { value } = yield* send({
+      method: "GET",
+      url: `${repoApi}/pullrequests`,
+      query: { "searchCriteria.sourceRefName": `refs/heads/${sourceBranch}`, "searchCriteria.status": "active" },
+      what: `pull requests of ${sourceBranch}`,
+      schema: ListOf(AdoPullRequest),
+    })
+    return Option.map(Option.fromNullable(value[0]), (pr) => toPullRequest(pr, webUrl))
+  })
+
+  const createPullRequest = Effect.fn("Ado.createPullRequest")(function* (input: NewPullRequest) {
+    const existing = yield* findPullRequest(input.sourceBranch)
+    if (Option.isSome(existing)) return existing.value
+    const { webUrl } = yield* repository
+    return yield* send({
+      method: "POST",
+      url: `${repoApi}/pullrequests`,
+      what: `branch ${input.sourceBranch}`,
+      schema: AdoPullRequest,
+      body: {
+        sourceRefName: `refs/heads/${input.sourceBranch}`,
+        targetRefName: `refs/heads/${input.targetBranch}`,
+        title: input.title,
+        description: capDescription(input.description),
+      },
+    }).pipe(
+      Effect.map((pr) => toPullRequest(pr, webUrl)),
+      // Another run got there between the lookup and the create: theirs is ours.
+      Effect.catchIf(isDuplicate, (error) =>
+        findPullRequest(input.sourceBranch).pipe(
+          Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => Effect.fail(error) })),
+        )),
+    )
+  })
+
+  const pullRequest = Effect.fn("Ado.pullRequest")(function* (number: number) {
+    const { webUrl } = yield* repository
+    const pr = yield* send({
+      method: "GET",
+      url: prApi(number),
+      what: `pull request ${number}`,
+      schema: AdoPullRequest,
+    })
+    return toPullRequest(pr, webUrl)
+  })
+
+  const threads = Effect.fn("Ado.threads")(function* (number: number) {
+    const own = yield* identity
+    const { value } = yield* send({
+      method: "GET",
+      url: `${prApi(number)}/threads`,
+      what: `pull request ${number}`,
+      schema: ListOf(AdoThread),
+    })
+    return value.flatMap((thread) => Option.toArray(toThread(thread, own.id)))
+  })
+
+  const reply = Effect.fn("Ado.reply")(function* (number: number, threadId: string, content: string) {
+    const comment = yield* send({
+      method: "POST",
+      url: `${prApi(number)}/threads/${encodeURIComponent(threadId)}/comments`,
+      what: `thread ${threadId} of pull request ${number}`,
+      schema: AdoComment,
+      body: { content, parentCommentId: 1, commentType: "text" },
+    })
+    return String(comment.id)
+  })
+
+  const setThreadStatus = Effect.fn("Ado.setThreadStatus")(
+    function* (number: number, threadId: string, status: ThreadStatus) {
+      yield* send({
+        method: "PATCH",
+        url: `${prApi(number)}/threads/${encodeURIComponent(threadId)}`,
+        what: `thread ${threadId} of pull request ${number}`,
+        schema: AdoThread,
+        body: { status },
+      })
+    },
+  )
+
+  return Forge.of({
+    kind: "ado",
+    identity,
+    repository,
+    findPullRequest,
+    createPullRequest,
+    pullRequest,
+    threads,
+    reply,
+    setThreadStatus,
+    gitAuthHeader: Option.some(Redacted.make(`Authorization: ${Redacted.value(basicAuth(options.pat))}`)),
+  })
+})
+
+/**
+ * The forge for a ticket's repository URL. The PAT comes from the configuration; the organization URL
+ * and project from the URL, with the configured ones settling a Server URL that leaves them ambiguous.
+ */
+export const layer = (
+  repoUrl: string,
+): Layer.Layer<Forge, RepoUrlInvalid | ConfigMissing | ConfigRequired, AppConfig | HttpClient> =>
+  Layer.effect(
+    Forge,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const hints = {
+        orgUrl: Option.getOrUndefined(config.ado.orgUrl),
+        project: Option.getOrUndefined(config.ado.project),
+      }
+      const parsed = yield* Either.match(parseRepoUrl(repoUrl, hints), {
+        onLeft: Effect.fail,
+        onRight: Effect.succeed,
+      })
+      if (parsed._tag !== "AdoRepoUrl") {
+        return yield* new RepoUrlInvalid({ url: repoUrl, reason: "it is a local path, which the local forge serves" })
+      }
+      const pat = yield* requireSetting(config, "ado.pat", config.ado.pat)
+      return yield* make({ orgUrl: parsed.orgUrl, project: parsed.project, repo: parsed.repo, pat })
+    }),
+  )

@@ -1,0 +1,135 @@
+/**
+ * The one road to Azure DevOps: auth and JSON headers, status classification (transient or permanent,
+ * decided here once), bounded jittered retries honouring `Retry-After`, and Schema decoding.
+ */
+import { HttpClient } from "@effect/platform/HttpClient"
+import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { Data, Duration, Effect, Encoding, Option, Redacted, Schedule, Schema } from "effect"
+import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected, ForgeUnavailable } from "../ForgeError.ts"
+import { AdoError } from "./schemas.ts"
+
+/** Throttling, server errors and dropped connections: worth another try. */
+class Transient extends Data.TaggedError("Transient")<{
+  readonly detail: string
+  readonly retryAfter: Option.Option<Duration.Duration>
+}> {}
+
+export const API_VERSION = "7.1"
+/** connectionData refuses plain 7.1 (VssInvalidPreviewVersionException). */
+export const API_VERSION_PREVIEW = "7.1-preview.1"
+
+/** The longest `Retry-After` honoured; beyond it the call fails and the ticket stays resumable. */
+const MAX_RETRY_AFTER = Duration.minutes(5)
+
+const retryPolicy = Schedule.exponential("500 millis", 2).pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(5)),
+  Schedule.intersect(Schedule.identity<Transient | ForgeError>()),
+  Schedule.modifyDelay(([, error], delay) =>
+    error._tag === "Transient" && Option.isSome(error.retryAfter) ? error.retryAfter.value : delay
+  ),
+)
+
+const retryAfter = (response: HttpClientResponse): Option.Option<Duration.Duration> => {
+  const seconds = Number(response.headers["retry-after"])
+  return response.headers["retry-after"] !== undefined && Number.isFinite(seconds) && seconds >= 0
+    ? Option.some(Duration.min(Duration.seconds(seconds), MAX_RETRY_AFTER))
+    : Option.none()
+}
+
+/** The `Authorization` value for a PAT: any user name works, so none; base64 on one line, never wrapped. */
+export const basicAuth = (pat: Redacted.Redacted<string>): Redacted.Redacted<string> =>
+  Redacted.make(`Basic ${Encoding.encodeBase64(`:${Redacted.value(pat)}`)}`)
+
+const errorDetail = (response: HttpClientResponse): Effect.Effect<string> =>
+  response.text.pipe(
+    Effect.map((text) => {
+      const parsed = Schema.decodeUnknownOption(Schema.parseJson(AdoError))(text)
+      return Option.match(parsed, {
+        onNone: () => text.slice(0, 300) || `HTTP ${response.status}`,
+        onSome: (error) => error.typeKey ? `${error.message} (${error.typeKey})` : error.message,
+      })
+    }),
+    Effect.orElseSucceed(() => `HTTP ${response.status}`),
+  )
+
+const isJson = (response: HttpClientResponse) =>
+  (response.headers["content-type"] ?? "").toLowerCase().includes("application/json")
+
+export interface AdoRequest<A, I> {
+  readonly method: "GET" | "POST" | "PATCH"
+  readonly url: string
+  /** What the caller was after, for the not-found message ("pull request 12"). */
+  readonly what: string
+  readonly schema: Schema.Schema<A, I>
+  readonly body?: unknown
+  readonly query?: Readonly<Record<string, string>>
+  readonly apiVersion?: string
+}
+
+export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<string>) {
+  const http = yield* HttpClient
+  const authorization = basicAuth(pat)
+
+  const classify = <A, I>(request: AdoRequest<A, I>, response: HttpClientResponse) =>
+    Effect.gen(function* () {
+      const { status } = response
+      const url = request.url
+      // A bad PAT may get the sign-in page (203, HTML) instead of a 401, and so may a 200 from a proxy.
+      if (status === 401 || status === 403 || status === 203) return yield* new ForgeAuthFailed({ url })
+      if (status === 429 || status >= 500) {
+        return yield* new Transient({
+          detail: `HTTP ${status}: ${yield* errorDetail(response)}`,
+          retryAfter: retryAfter(response),
+        })
+      }
+      if (status === 404) {
+        const detail = yield* errorDetail(response)
+        return yield* new ForgeNotFound({
+          what: /TF401398/.test(detail) ? "the source or target branch" : request.what,
+          url,
+        })
+      }
+      if (status < 200 || status >= 300) {
+        return yield* new ForgeRejected({ url, status, detail: yield* errorDetail(response) })
+      }
+      if (!isJson(response)) return yield* new ForgeAuthFailed({ url })
+      const body = yield* response.json.pipe(
+        Effect.catchAll((error) =>
+          new Transient({ detail: `unreadable response: ${error.message}`, retryAfter: Option.none() })
+        ),
+      )
+      return yield* Schema.decodeUnknown(request.schema)(body).pipe(
+        Effect.orDieWith((error) =>
+          new Error(`Azure DevOps answered ${url} with an unexpected shape: ${error.message}`)
+        ),
+      )
+    })
+
+  return <A, I>(request: AdoRequest<A, I>): Effect.Effect<A, ForgeError> => {
+    const base = HttpClientRequest.make(request.method)(request.url).pipe(
+      HttpClientRequest.setUrlParams({ ...request.query, "api-version": request.apiVersion ?? API_VERSION }),
+      HttpClientRequest.setHeaders({
+        authorization: Redacted.value(authorization),
+        accept: "application/json",
+        // Turns the sign-in page a bad PAT gets into a plain 401.
+        "x-tfs-fedauthredirect": "Suppress",
+      }),
+    )
+    const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+    return http.execute(withBody).pipe(
+      Effect.catchTag(
+        "RequestError",
+        (error) =>
+          error.reason === "Transport"
+            ? new Transient({ detail: error.message, retryAfter: Option.none() })
+            : Effect.die(error),
+      ),
+      Effect.catchTag("ResponseError", (error) => Effect.die(error)),
+      Effect.flatMap((response) => classify(request, response)),
+      Effect.retry({ schedule: retryPolicy, while: (error) => error._tag === "Transient" }),
+      Effect.catchTag("Transient", (error) => new ForgeUnavailable({ url: request.url, detail: error.detail })),
+    )
+  }
+})
