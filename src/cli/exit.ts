@@ -12,6 +12,7 @@ const usageErrors: ReadonlySet<string> = new Set([
   "TicketNotFound",
   "UsageError",
   "RepoUrlInvalid",
+  "TicketBusy",
 ])
 
 const tagOf = (error: unknown): string | undefined =>

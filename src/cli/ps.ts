@@ -1,6 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Console, Effect } from "effect"
+import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { StoreLayer } from "./layers.ts"
 import { psJson, renderPs } from "./ui/ticket_view.ts"
@@ -15,11 +16,12 @@ export const psCommand = Command.make("ps", { all, json }, (options) =>
   Effect.gen(function* () {
     const store = yield* TicketStore
     const tickets = yield* store.list({ all: options.all })
-    if (options.json) return yield* Console.log(JSON.stringify(tickets.map(psJson), null, 2))
+    const drivers = yield* (yield* TicketLease).drivers()
+    if (options.json) return yield* Console.log(JSON.stringify(tickets.map((t) => psJson(t, drivers)), null, 2))
     yield* Console.log(
       tickets.length === 0 && !options.all
         ? "No live tickets. `devvy ps --all` shows finished ones; `devvy run` starts one."
-        : renderPs(tickets),
+        : renderPs(tickets, drivers),
     )
   }).pipe(Effect.provide(StoreLayer))).pipe(
     Command.withDescription("List tickets: ID, TITLE, STATE, PROCESS, BRANCH, PR"),

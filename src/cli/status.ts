@@ -1,6 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Clock, Console, Effect } from "effect"
+import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { ticketIdArg } from "./args.ts"
 import { StoreLayer } from "./layers.ts"
@@ -16,9 +17,12 @@ export const statusCommand = Command.make(
       const store = yield* TicketStore
       const ticket = yield* store.get(id)
       const history = yield* store.history(id)
+      const drivers = yield* (yield* TicketLease).drivers()
       const now = new Date(yield* Clock.currentTimeMillis)
       yield* Console.log(
-        json ? JSON.stringify(statusJson(ticket, history, now), null, 2) : renderStatus(ticket, history, now),
+        json
+          ? JSON.stringify(statusJson(ticket, history, drivers, now), null, 2)
+          : renderStatus(ticket, history, drivers, now),
       )
     }).pipe(Effect.provide(StoreLayer)),
 ).pipe(

@@ -3,6 +3,7 @@ import { isTerminal, type State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import type { AppConfig } from "../services/config/AppConfig.ts"
+import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { StateNotBuilt, TicketFailed, type TicketRejected } from "./errors.ts"
@@ -18,15 +19,21 @@ const steps: Partial<Record<State, Step>> = {
 }
 
 /**
- * Drives a ticket from its stored state until it is terminal. Each transition is stored before the next
+ * Drives a ticket from its stored state until it is terminal, holding its lease throughout. Each transition is stored before the next
  * state starts, so a crash at any point resumes from the last stored state.
  */
-export const driveTicket = Effect.fn("Ticket.drive")(function* (
+export const driveTicket = (
+  id: TicketId,
+  onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
+) => Effect.scoped(drive(id, onTransition))
+
+const drive = Effect.fn("Ticket.drive")(function* (
   id: TicketId,
   onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
 ) {
   const store = yield* TicketStore
   const log = yield* TicketLog
+  yield* (yield* TicketLease).hold(id)
   let ticket = yield* store.get(id)
   while (!isTerminal(ticket.state)) {
     const from = ticket.state

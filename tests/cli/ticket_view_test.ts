@@ -27,7 +27,7 @@ const ticket = (overrides: Partial<ConstructorParameters<typeof Ticket>[0]> = {}
   })
 
 Deno.test("ps shows one aligned row per ticket with its PR number", () => {
-  const table = renderPs([ticket(), ticket({ id: TicketId.make("00aa11"), state: "MERGED", prNumber: 12 })])
+  const table = renderPs([ticket(), ticket({ id: TicketId.make("00aa11"), state: "MERGED", prNumber: 12 })], new Map())
   const lines = table.split("\n")
   assert.match(lines[0], /^ID {7}TITLE +STATE +PROCESS +BRANCH +PR$/)
   assert.match(lines[1], /^3fa9c2 {3}Add a health endpoint +PLAN +Idle \/ resumable +agent\/3fa9c2 +-$/)

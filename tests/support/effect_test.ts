@@ -22,7 +22,8 @@ const define = (withTestContext: boolean) =>
     name,
     ...options,
     fn: () => {
-      const scoped = Effect.scoped(Effect.suspend(body).pipe(Effect.provide(layer)))
+      // The test's own resources close before the layers they were built on.
+      const scoped = Effect.scoped(Effect.suspend(body)).pipe(Effect.provide(layer))
       return runTest(withTestContext ? Effect.provide(scoped, TestContext.TestContext) : scoped)
     },
   })

@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { DevvyPaths } from "../../src/services/config/DevvyPaths.ts"
 import { DatabaseLive } from "../../src/services/store/Database.ts"
+import { TicketLease } from "../../src/services/store/TicketLease.ts"
 import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 
@@ -16,7 +17,7 @@ export const makeTempDir = (prefix = "devvy-test-") =>
 
 /** The real store over the database in `home`, with the paths it lives in. */
 export const storeAt = (home: string) =>
-  Layer.mergeAll(TicketStore.Default, TicketLog.Default).pipe(
+  Layer.mergeAll(TicketStore.Default, TicketLog.Default, TicketLease.Default).pipe(
     Layer.provideMerge(DatabaseLive),
     Layer.provideMerge(DevvyPaths.at(home)),
   )

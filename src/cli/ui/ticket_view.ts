@@ -1,33 +1,38 @@
 import { isTerminal } from "../../domain/State.ts"
 import type { StateChange, Ticket } from "../../domain/Ticket.ts"
+import type { Driver } from "../../services/store/TicketLease.ts"
 import { renderTable, truncate } from "./table.ts"
 import { formatElapsed, formatTimestamp } from "./time.ts"
 
-/**
- * What drives a ticket. Until background drivers hold leases in the store, nothing drives a ticket once
- * its `devvy` process is gone, so every live ticket is resumable.
- */
-export const processLabel = (ticket: Ticket): string => isTerminal(ticket.state) ? "-" : "Idle / resumable"
+/** The live process driving each ticket, by ticket id, from the store's leases. */
+export type Drivers = ReadonlyMap<string, Driver>
 
-export const psJson = (ticket: Ticket) => ({
+/** What drives a ticket: a live lease holder, or nothing, in which case `devvy resume` continues it. */
+export const processLabel = (ticket: Ticket, drivers: Drivers): string => {
+  if (isTerminal(ticket.state)) return "-"
+  const driver = drivers.get(ticket.id)
+  return driver === undefined ? "Idle / resumable" : `Running (pid ${driver.pid})`
+}
+
+export const psJson = (ticket: Ticket, drivers: Drivers) => ({
   id: ticket.id,
   title: ticket.title,
   state: ticket.state,
-  process: processLabel(ticket),
+  process: processLabel(ticket, drivers),
   branch: ticket.branch,
   pr: ticket.prNumber === null ? null : { number: ticket.prNumber, url: ticket.prUrl },
   createdAt: ticket.createdAt.toISOString(),
   updatedAt: ticket.updatedAt.toISOString(),
 })
 
-export const renderPs = (tickets: ReadonlyArray<Ticket>): string =>
+export const renderPs = (tickets: ReadonlyArray<Ticket>, drivers: Drivers): string =>
   renderTable(
     ["ID", "TITLE", "STATE", "PROCESS", "BRANCH", "PR"],
     tickets.map((t) => [
       t.id,
       truncate(t.title, 40),
       t.state,
-      processLabel(t),
+      processLabel(t, drivers),
       t.branch,
       t.prNumber === null ? "-" : `#${t.prNumber}`,
     ]),
@@ -47,8 +52,8 @@ export const timePerState = (
   return [...totals.entries()]
 }
 
-export const statusJson = (ticket: Ticket, history: ReadonlyArray<StateChange>, now: Date) => ({
-  ...psJson(ticket),
+export const statusJson = (ticket: Ticket, history: ReadonlyArray<StateChange>, drivers: Drivers, now: Date) => ({
+  ...psJson(ticket, drivers),
   description: ticket.description,
   repoUrl: ticket.repoUrl,
   model: ticket.model,
@@ -59,11 +64,16 @@ export const statusJson = (ticket: Ticket, history: ReadonlyArray<StateChange>, 
   timePerStateMillis: Object.fromEntries(timePerState(history, now)),
 })
 
-export const renderStatus = (ticket: Ticket, history: ReadonlyArray<StateChange>, now: Date): string => {
+export const renderStatus = (
+  ticket: Ticket,
+  history: ReadonlyArray<StateChange>,
+  drivers: Drivers,
+  now: Date,
+): string => {
   const rows: Array<readonly [string, string]> = [
     ["Ticket", `${ticket.id}  ${ticket.title}`],
     ["State", ticket.state],
-    ["Process", processLabel(ticket)],
+    ["Process", processLabel(ticket, drivers)],
     ["Repository", ticket.repoUrl],
     ["Branch", ticket.branch],
     ["Pull request", ticket.prNumber === null ? "-" : `#${ticket.prNumber}  ${ticket.prUrl ?? ""}`.trimEnd()],

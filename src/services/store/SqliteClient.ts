@@ -26,7 +26,9 @@ const bindable = (value: unknown): SQLInputValue => {
   return JSON.stringify(value)
 }
 
-const fail = (message: string) => (cause: unknown) => new SqlError({ cause, message })
+/** SQLite's own words go into the message: "database is locked" is what a user needs to see. */
+const fail = (message: string) => (cause: unknown) =>
+  new SqlError({ cause, message: `${message}: ${cause instanceof Error ? cause.message : String(cause)}` })
 
 export const make = (config: SqliteClientConfig) =>
   Effect.gen(function* () {

@@ -89,4 +89,43 @@ export const migrations = Migrator.fromRecord({
       heartbeat_at INTEGER NOT NULL
     )`
   }),
+  "0003_local_forge": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // The local forge's pull requests (SPEC §6): the pushed branch plus this record. At most one active
+    // pull request per branch of a repository, which is what makes creating one idempotent.
+    yield* sql`CREATE TABLE local_pull_requests (
+      number INTEGER PRIMARY KEY AUTOINCREMENT,
+      repository TEXT NOT NULL,
+      source_branch TEXT NOT NULL,
+      target_branch TEXT NOT NULL,
+      title TEXT NOT NULL,
+      description TEXT NOT NULL,
+      status TEXT NOT NULL,
+      merge_commit TEXT,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`
+    yield* sql`CREATE UNIQUE INDEX local_pull_requests_one_active
+      ON local_pull_requests (repository, source_branch) WHERE status = 'active'`
+    yield* sql`CREATE INDEX local_pull_requests_by_branch ON local_pull_requests (source_branch, number)`
+    yield* sql`CREATE TABLE local_review_threads (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      pr_number INTEGER NOT NULL REFERENCES local_pull_requests (number) ON DELETE CASCADE,
+      status TEXT NOT NULL,
+      file_path TEXT,
+      line INTEGER,
+      created_at INTEGER NOT NULL
+    )`
+    yield* sql`CREATE INDEX local_review_threads_by_pr ON local_review_threads (pr_number, id)`
+    // Comment ids count from 1 in each thread, as on Azure DevOps.
+    yield* sql`CREATE TABLE local_review_comments (
+      thread_id INTEGER NOT NULL REFERENCES local_review_threads (id) ON DELETE CASCADE,
+      id INTEGER NOT NULL,
+      author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL,
+      content TEXT NOT NULL,
+      published_at INTEGER NOT NULL,
+      PRIMARY KEY (thread_id, id)
+    )`
+  }),
 })
