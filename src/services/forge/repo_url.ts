@@ -112,9 +112,9 @@ export const parseRepoUrl = (raw: string, hints: RepoUrlHints = {}): Either.Eith
   const origin = `${url.protocol}//${host}`
 
   // A URL without a project segment names the project's default repository, which shares its name.
-  const split = (base: ReadonlyArray<string>, rest: ReadonlyArray<string>) => {
+  const split = (base: ReadonlyArray<string>, rest: ReadonlyArray<string>, projectHint?: string) => {
     if (rest.length > 1) return invalid(`it has unexpected path segments before /_git/; ${expected}`)
-    const project = rest.length === 1 ? decode(rest[0]) : hints.project ?? repo
+    const project = rest.length === 1 ? decode(rest[0]) : projectHint ?? repo
     if (project === undefined) return invalid("it is badly encoded")
     return Either.right(ado([origin, ...base].join("/"), project, repo))
   }
@@ -126,7 +126,9 @@ export const parseRepoUrl = (raw: string, hints: RepoUrlHints = {}): Either.Eith
     const sameBase = hinted !== undefined && hinted.host.toLowerCase() === host &&
       hintedSegments.length <= before.length &&
       hintedSegments.every((s, i) => s.toLowerCase() === before[i].toLowerCase())
-    if (sameBase) return split(before.slice(0, hintedSegments.length), before.slice(hintedSegments.length))
+    if (sameBase) {
+      return split(before.slice(0, hintedSegments.length), before.slice(hintedSegments.length), hints.project)
+    }
   }
 
   if (host === "dev.azure.com") {

@@ -95,8 +95,9 @@ Deno.test("the configured organization URL settles a Server URL that has no proj
     repo: "web",
     cloneUrl: "https://tfs.contoso.com/tfs/Main/Fiber/_git/web",
   })
-  // A hint for another server is ignored rather than trusted.
+  // Hints for another server are ignored rather than trusted.
   assert.equal(ado("https://dev.azure.com/other/P/_git/r", hints).orgUrl, "https://dev.azure.com/other")
+  assert.equal(ado("https://dev.azure.com/other/_git/r", hints).project, "r")
 })
 
 Deno.test("SSH URLs are turned into the HTTPS clone URL, since devvy authenticates git with the PAT", () => {

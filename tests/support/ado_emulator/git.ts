@@ -59,7 +59,7 @@ export const createBareRepo = async (bareDir: string, source: RepoSource): Promi
       }
       await git(work, ["init", "--quiet", "-b", branch])
       await git(work, ["add", "-A"])
-      await git(work, ["commit", "--quiet", "-m", "Initial commit"])
+      await git(work, ["commit", "--quiet", "--allow-empty", "-m", "Initial commit"])
       await git(parent, ["clone", "--quiet", "--bare", "--no-local", work, bareDir])
       await git(bareDir, ["remote", "remove", "origin"])
     } finally {

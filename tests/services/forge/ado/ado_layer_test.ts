@@ -1,0 +1,74 @@
+import assert from "node:assert/strict"
+import { Duration, Effect, Layer, Option, Redacted } from "effect"
+import { AppConfig, type AppConfigShape } from "../../../../src/services/config/AppConfig.ts"
+import { layer } from "../../../../src/services/forge/ado/AdoForge.ts"
+import { Forge } from "../../../../src/services/forge/Forge.ts"
+import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
+import { it } from "../../../support/effect_test.ts"
+import { HttpLive, PAT } from "./fixture.ts"
+
+const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => ({
+  path: "/home/user/.coding-agent.toml",
+  fileFound: true,
+  model: Option.none(),
+  repoUrl: Option.none(),
+  envFile: Option.none(),
+  ado: { orgUrl: Option.none(), project: Option.none(), pat: Option.none(), ...ado },
+  agent: {
+    pollInterval: Duration.seconds(30),
+    maxFixAttempts: 3,
+    opencodeConfig: Option.none(),
+    stallTimeout: Duration.minutes(10),
+    phaseTimeout: Duration.hours(1),
+    ignoreAuthors: [],
+  },
+  docker: { host: "unix:///var/run/docker.sock", workerImage: "w", network: "bridge", caBundle: Option.none() },
+  git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
+})
+
+const forgeFor = (repoUrl: string, shape: AppConfigShape) =>
+  Effect.provide(Forge, layer(repoUrl).pipe(Layer.provide(Layer.succeed(AppConfig, shape)), Layer.provide(HttpLive)))
+
+it.live(
+  "the layer builds the forge from the repository URL alone when the config has only the PAT",
+  () =>
+    Effect.gen(function* () {
+      const emulator = yield* startAdoEmulator({ pat: PAT, project: "My Project", repos: [{ name: "web", files: {} }] })
+      const forge = yield* forgeFor(emulator.repoUrl("web"), config({ pat: Option.some(Redacted.make(PAT)) }))
+      assert.equal(forge.kind, "ado")
+      assert.equal((yield* forge.repository).cloneUrl, emulator.repoUrl("web"))
+    }),
+  Layer.empty,
+)
+
+it.live(
+  "the configured organization URL and project settle a URL that leaves the project out",
+  () =>
+    Effect.gen(function* () {
+      const emulator = yield* startAdoEmulator({ pat: PAT, project: "Fiber", repos: [{ name: "web", files: {} }] })
+      const forge = yield* forgeFor(
+        `${emulator.orgUrl}/_git/web`,
+        config({
+          orgUrl: Option.some(emulator.orgUrl),
+          project: Option.some("Fiber"),
+          pat: Option.some(Redacted.make(PAT)),
+        }),
+      )
+      assert.equal((yield* forge.repository).name, "web")
+    }),
+  Layer.empty,
+)
+
+it.live("without a PAT the layer fails naming the setting to add", () =>
+  Effect.gen(function* () {
+    const error = yield* Effect.flip(forgeFor("https://dev.azure.com/org/proj/_git/repo", config({})))
+    assert.equal(error._tag, "ConfigRequired")
+    assert.match(error.message, /ado\.pat/)
+  }), Layer.empty)
+
+it.live("a local path is refused by the Azure DevOps forge", () =>
+  Effect.gen(function* () {
+    const error = yield* Effect.flip(forgeFor("/srv/repo", config({ pat: Option.some(Redacted.make(PAT)) })))
+    assert.equal(error._tag, "RepoUrlInvalid")
+    assert.match(error.message, /local forge/)
+  }), Layer.empty)
