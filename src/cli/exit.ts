@@ -13,6 +13,8 @@ const usageErrors: ReadonlySet<string> = new Set([
   "UsageError",
   "RepoUrlInvalid",
   "TicketBusy",
+  "ForgeAuthFailed",
+  "ForgeNotFound",
 ])
 
 const tagOf = (error: unknown): string | undefined =>

@@ -1,9 +1,12 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Prompt from "@effect/cli/Prompt"
-import { Console, Effect, Option, Redacted } from "effect"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { Console, Effect, Either, Option, Redacted } from "effect"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths } from "../services/config/DevvyPaths.ts"
+import * as AdoForge from "../services/forge/ado/AdoForge.ts"
+import { parseRepoUrl } from "../services/forge/repo_url.ts"
 import { type ConfigValues, writeConfig } from "../services/config/write_config.ts"
 import { stdinIsTerminal } from "./ui/terminal.ts"
 import { modelPrompt } from "./ui/models.ts"
@@ -44,6 +47,34 @@ const optionalText = (message: string, current: Option.Option<string>) =>
     ...Option.match(current, { onNone: () => ({}), onSome: (value) => ({ default: value }) }),
   })
 
+/** Asks Azure DevOps who the PAT is, and for the repository when one is given, before anything is saved. */
+const checkAzureDevOps = (values: ConfigValues) =>
+  Effect.gen(function* () {
+    const orgUrl = values["ado.org_url"]
+    const pat = values["ado.pat"]
+    if (orgUrl === undefined || pat === undefined) {
+      return yield* new UsageError({ detail: "--check needs the org URL and the PAT (--org-url, --pat)" })
+    }
+    const repo = values.repo_url === undefined
+      ? undefined
+      : parseRepoUrl(values.repo_url, { orgUrl, project: values["ado.project"] })
+    const target = repo !== undefined && Either.isRight(repo) && repo.right._tag === "AdoRepoUrl"
+      ? repo.right
+      : undefined
+    const forge = yield* AdoForge.make({
+      orgUrl: target?.orgUrl ?? orgUrl.replace(/\/+$/, ""),
+      project: target?.project ?? values["ado.project"] ?? "",
+      repo: target?.repo ?? "",
+      pat: Redacted.make(pat),
+    })
+    const me = yield* forge.identity
+    yield* Console.log(`The PAT works: signed in as ${me.name}.`)
+    if (target !== undefined) {
+      const repository = yield* forge.repository
+      yield* Console.log(`Repository ${repository.name} found; default branch ${repository.defaultBranch}.`)
+    }
+  }).pipe(Effect.provide(FetchHttpClient.layer))
+
 export const initCommand = Command.make("init", options, (flags) =>
   Effect.gen(function* () {
     const paths = yield* DevvyPaths
@@ -68,11 +99,7 @@ export const initCommand = Command.make("init", options, (flags) =>
       repo_url: filled(repoUrl),
       env_file: filled(envFile),
     }
-    if (flags.check) {
-      return yield* new UsageError({
-        detail: "--check needs the Azure DevOps client, which this build does not include yet; run init without it",
-      })
-    }
+    if (flags.check) yield* checkAzureDevOps(values)
     yield* writeConfig(paths.config, values)
     yield* Console.log(`Wrote ${paths.config} (mode 600).`)
   }).pipe(Effect.provide(AppConfig.layer))).pipe(
