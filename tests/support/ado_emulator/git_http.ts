@@ -104,5 +104,9 @@ export const serveGitHttp = async (request: Request, target: GitHttpTarget): Pro
       await Promise.all([feeding, child.status])
     },
   })
-  return new Response(status === 204 || status === 304 ? null : body, { status, headers })
+  if (status === 204 || status === 304) {
+    await body.cancel()
+    return new Response(null, { status, headers })
+  }
+  return new Response(body, { status, headers })
 }

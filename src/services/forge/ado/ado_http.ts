@@ -78,21 +78,18 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       const url = request.url
       // A bad PAT may get the sign-in page (203, HTML) instead of a 401, and so may a 200 from a proxy.
       if (status === 401 || status === 403 || status === 203) return yield* new ForgeAuthFailed({ url })
-      if (status === 429 || status >= 500) {
+      if (status === 408 || status === 429 || status >= 500) {
         return yield* new Transient({
           detail: `HTTP ${status}: ${yield* errorDetail(response)}`,
           retryAfter: retryAfter(response),
         })
       }
-      if (status === 404) {
-        const detail = yield* errorDetail(response)
-        return yield* new ForgeNotFound({
-          what: /TF401398/.test(detail) ? "the source or target branch" : request.what,
-          url,
-        })
-      }
       if (status < 200 || status >= 300) {
-        return yield* new ForgeRejected({ url, status, detail: yield* errorDetail(response) })
+        const detail = yield* errorDetail(response)
+        // A missing branch is 404 on some deployments and 400 on others.
+        if (/TF401398/.test(detail)) return yield* new ForgeNotFound({ what: "the source or target branch", url })
+        if (status === 404) return yield* new ForgeNotFound({ what: request.what, url })
+        return yield* new ForgeRejected({ url, status, detail })
       }
       if (!isJson(response)) return yield* new ForgeAuthFailed({ url })
       const body = yield* response.json.pipe(

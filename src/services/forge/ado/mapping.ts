@@ -60,7 +60,7 @@ const toComment = (comment: AdoComment, ownId: string): Option.Option<ReviewComm
 
 /**
  * Votes, pushes and status changes come as threads too: they have no status, a CodeReviewThreadType
- * property or system comments. Deleted comments are dropped, and so is a thread with none left.
+ * property, system comments or a service account as author. Deleted comments are dropped, and so is a thread with none left.
  */
 export const toThread = (thread: AdoThread, ownId: string): Option.Option<ReviewThread> => {
   if (thread.isDeleted === true) return Option.none()
@@ -68,7 +68,9 @@ export const toThread = (thread: AdoThread, ownId: string): Option.Option<Review
   if (comments.length === 0) return Option.none()
   const isSystem = thread.status === undefined ||
     (thread.properties != null && "CodeReviewThreadType" in thread.properties) ||
-    thread.comments.some((c) => c.commentType === "system")
+    thread.comments.some((c) => c.commentType === "system") ||
+    // Service accounts (build and policy notices) are groups, never a reviewer.
+    thread.comments[0]?.author?.isContainer === true
   const context = thread.threadContext ?? undefined
   return Option.some(
     new ReviewThread({
