@@ -128,4 +128,17 @@ export const migrations = Migrator.fromRecord({
       PRIMARY KEY (thread_id, id)
     )`
   }),
+  "0004_pending_replies": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // A reply is written here before it is posted and removed once the forge has it, so a crash in
+    // between is settled by looking for the reply on the forge instead of posting it a second time.
+    yield* sql`CREATE TABLE pending_replies (
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      thread_id TEXT NOT NULL,
+      content TEXT NOT NULL,
+      comment_ids TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (ticket_id, thread_id)
+    )`
+  }),
 })
