@@ -1,0 +1,194 @@
+/**
+ * The Docker Engine, spoken to over its HTTP API (a Unix socket or tcp://): images, containers and
+ * exec. devvy never runs the `docker` CLI.
+ */
+import { type Duration, Effect, Layer, type Scope, type Stream } from "effect"
+import { AppConfig } from "../config/AppConfig.ts"
+import type {
+  BuildFailed,
+  ContainerNotFound,
+  DockerApiError,
+  DockerConflict,
+  EngineUnreachable,
+  EngineUnsupported,
+  ExecFailed,
+  ExecTimedOut,
+  ImageNotFound,
+} from "./DockerError.ts"
+import { makeDockerEngine } from "./engine.ts"
+
+/** Failures any call can meet: no engine, an unusable engine, or an unexpected refusal. */
+export type EngineError = EngineUnreachable | EngineUnsupported | DockerApiError
+
+export interface EngineInfo {
+  readonly version: string
+  /** The API version negotiated for this engine, e.g. "1.41". */
+  readonly apiVersion: string
+}
+
+export type OutputStream = "stdout" | "stderr"
+
+/** One line a process wrote (without its newline), and on which stream. */
+export interface ExecLine {
+  readonly stream: OutputStream
+  readonly line: string
+}
+
+export interface ExecOptions {
+  readonly cmd: ReadonlyArray<string>
+  /** Added to the container's environment. */
+  readonly env?: Readonly<Record<string, string>>
+  readonly workingDir?: string
+  /** `uid:gid` or a user name; the container's user when absent. */
+  readonly user?: string
+  /** Written to the process's stdin, which is then closed (EOF). Without it the process gets no stdin. */
+  readonly stdin?: string
+}
+
+export interface ExecRunOptions extends ExecOptions {
+  /** Past it the process (and what it started) is killed and the call fails with ExecTimedOut. */
+  readonly timeout?: Duration.DurationInput
+  /** Called for each line as it arrives, in the order the process wrote them per stream. */
+  readonly onLine?: (stream: OutputStream, line: string) => Effect.Effect<void>
+}
+
+/** What `execStream` emits: the lines, then exactly one Exit as the last element. */
+export type ExecEvent =
+  | { readonly _tag: "Line"; readonly stream: OutputStream; readonly line: string }
+  | { readonly _tag: "Exit"; readonly exitCode: number }
+
+/** A started exec: its lines (consume once), its exit code once they end, and a way to end it early. */
+export interface ExecProcess {
+  readonly execId: string
+  readonly lines: Stream.Stream<ExecLine, ExecFailed>
+  /** Waits for the output to end, then reads the exit code. */
+  readonly exitCode: Effect.Effect<number, ExecFailed>
+  /** Kills the process and its descendants; harmless once it has exited. */
+  readonly kill: Effect.Effect<void>
+}
+
+export type ExecError = ContainerNotFound | DockerConflict | ExecFailed | EngineError
+
+export interface BuildOptions {
+  /** `name:tag` to give the image. */
+  readonly tag: string
+  readonly context:
+    /** A directory tarred in-process, honouring its `.dockerignore`; `dockerfile` is relative to it. */
+    | { readonly directory: string; readonly dockerfile?: string }
+    /** A Dockerfile's text, with extra files (path → content) beside it. */
+    | { readonly dockerfileText: string; readonly files?: Readonly<Record<string, string | Uint8Array>> }
+  readonly buildArgs?: Readonly<Record<string, string>>
+  readonly labels?: Readonly<Record<string, string>>
+  /** Default false: the base image must already be on the engine. */
+  readonly pull?: boolean
+  readonly noCache?: boolean
+  /** Each progress line of the build, as the engine reports it. */
+  readonly onProgress?: (line: string) => Effect.Effect<void>
+}
+
+export interface ImageInfo {
+  readonly id: string
+  readonly repoTags: ReadonlyArray<string>
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export interface ContainerSpec {
+  readonly image: string
+  readonly name?: string
+  readonly cmd?: ReadonlyArray<string>
+  readonly entrypoint?: ReadonlyArray<string>
+  readonly env?: Readonly<Record<string, string>>
+  readonly workingDir?: string
+  /** `uid:gid`. */
+  readonly user?: string
+  readonly labels?: Readonly<Record<string, string>>
+  /** `host:container` or `host:container:ro`. */
+  readonly binds?: ReadonlyArray<string>
+  /** `bridge` (default), `none`, `host` or a network name. */
+  readonly network?: string
+  readonly memoryBytes?: number
+  /** CPUs, fractional allowed (1.5). */
+  readonly cpus?: number
+  readonly pidsLimit?: number
+  /** Run docker-init as PID 1 so that orphans are reaped. */
+  readonly init?: boolean
+}
+
+export type ContainerStatus = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead"
+
+export interface ContainerInfo {
+  readonly id: string
+  readonly name: string
+  readonly image: string
+  readonly status: ContainerStatus
+  readonly running: boolean
+  readonly exitCode: number
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export interface DockerEngineShape {
+  /** Checks the engine answers and reports its version and the negotiated API version. */
+  readonly ping: () => Effect.Effect<EngineInfo, EngineError>
+
+  readonly imageExists: (image: string) => Effect.Effect<boolean, EngineError>
+  readonly inspectImage: (image: string) => Effect.Effect<ImageInfo, ImageNotFound | EngineError>
+  /** Builds with the classic builder; the image id on success. */
+  readonly buildImage: (options: BuildOptions) => Effect.Effect<string, BuildFailed | EngineError>
+  /** Imports a root filesystem tar as `repo:tag` (what `docker import` does). */
+  readonly importImage: (
+    options: { readonly repo: string; readonly tag: string; readonly tar: ReadableStream<Uint8Array> },
+  ) => Effect.Effect<void, EngineError>
+  /** Removes the image; a missing image is not an error. */
+  readonly removeImage: (image: string, options?: { readonly force?: boolean }) => Effect.Effect<void, EngineError>
+
+  /** The new container's id. */
+  readonly createContainer: (
+    spec: ContainerSpec,
+  ) => Effect.Effect<string, ImageNotFound | DockerConflict | EngineError>
+  /** Starting a running container is fine. */
+  readonly startContainer: (id: string) => Effect.Effect<void, ContainerNotFound | DockerConflict | EngineError>
+  readonly inspectContainer: (id: string) => Effect.Effect<ContainerInfo, ContainerNotFound | EngineError>
+  /** SIGTERM, then SIGKILL after `timeout` (default 10 s); stopping a stopped container is fine. */
+  readonly stopContainer: (
+    id: string,
+    options?: { readonly timeout?: Duration.DurationInput },
+  ) => Effect.Effect<void, ContainerNotFound | EngineError>
+  /** Force-removes the container and its anonymous volumes; a missing container is not an error. */
+  readonly removeContainer: (id: string) => Effect.Effect<void, DockerConflict | EngineError>
+  /** Containers (running or not) carrying every given label, e.g. `{ "devvy.ticket": id }`. */
+  readonly listContainers: (
+    labels: Readonly<Record<string, string>>,
+  ) => Effect.Effect<ReadonlyArray<ContainerInfo>, EngineError>
+  /** Creates and starts a container that is force-removed when the scope closes. */
+  readonly runContainer: (
+    spec: ContainerSpec,
+  ) => Effect.Effect<ContainerInfo, ImageNotFound | ContainerNotFound | DockerConflict | EngineError, Scope.Scope>
+
+  /** Runs a command to its end; a non-zero exit code is a result, not an error. */
+  readonly exec: (
+    containerId: string,
+    options: ExecRunOptions,
+  ) => Effect.Effect<{ readonly exitCode: number }, ExecError | ExecTimedOut>
+  /** The same as a stream: lines as they come, then one Exit. */
+  readonly execStream: (
+    containerId: string,
+    options: ExecOptions & { readonly timeout?: Duration.DurationInput },
+  ) => Stream.Stream<ExecEvent, ExecError | ExecTimedOut>
+  /** Starts a command and hands back its process; it is killed if still running when the scope closes. */
+  readonly spawn: (containerId: string, options: ExecOptions) => Effect.Effect<ExecProcess, ExecError, Scope.Scope>
+}
+
+/**
+ * The engine at `config.docker.host` (`DOCKER_HOST`). Nothing is dialled until the first call, so
+ * commands that never touch Docker can still build this layer.
+ */
+export class DockerEngine extends Effect.Service<DockerEngine>()("devvy/DockerEngine", {
+  effect: Effect.gen(function* () {
+    const config = yield* AppConfig
+    return yield* makeDockerEngine(config.docker.host)
+  }),
+}) {
+  /** The engine at an explicit address (`unix:///path` or `tcp://host:port`), for tests and tools. */
+  static readonly at = (host: string): Layer.Layer<DockerEngine> =>
+    Layer.effect(DockerEngine, Effect.map(makeDockerEngine(host), DockerEngine.make))
+}
