@@ -108,7 +108,7 @@ export const tail = (text: string, lines = 15): string =>
 
 export const failed = (invocation: GitInvocation, output: GitOutput): GitFailed =>
   new GitFailed({
-    command: `git ${invocation.args.join(" ")}`,
+    command: scrub(`git ${invocation.args.join(" ")}`, invocation.auth ?? Option.none()),
     exitCode: output.exitCode,
     stderrTail: tail(output.stderr),
   })
