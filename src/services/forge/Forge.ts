@@ -65,12 +65,16 @@ export class Forge extends Context.Tag("devvy/Forge")<Forge, {
   /** Who devvy acts as; comments by this identity are devvy's own. */
   readonly identity: Effect.Effect<Identity, ForgeError>
   readonly repository: Effect.Effect<Repository, ForgeError>
+  /** The open (active) pull request from this branch, if any: completed and abandoned ones are history. */
   readonly findPullRequest: (sourceBranch: string) => Effect.Effect<Option.Option<PullRequest>, ForgeError>
   /** Idempotent: an open pull request for the same branch is returned, never duplicated. */
   readonly createPullRequest: (input: NewPullRequest) => Effect.Effect<PullRequest, ForgeError>
   readonly pullRequest: (number: number) => Effect.Effect<PullRequest, ForgeError>
   readonly threads: (number: number) => Effect.Effect<ReadonlyArray<ReviewThread>, ForgeError>
-  /** Returns the new comment's id. */
+  /**
+   * Returns the new comment's id. A reply whose answer was lost is not posted again when it is already
+   * the thread's last comment.
+   */
   readonly reply: (number: number, threadId: string, content: string) => Effect.Effect<string, ForgeError>
   readonly setThreadStatus: (number: number, threadId: string, status: ThreadStatus) => Effect.Effect<void, ForgeError>
   /**

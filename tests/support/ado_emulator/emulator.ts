@@ -35,6 +35,8 @@ export interface Fault {
   readonly retryAfterSeconds?: number
   readonly times?: number
   readonly path?: string
+  /** Carry the request out, then answer with the fault: the answer to a request that did happen is lost. */
+  readonly afterProcessing?: boolean
 }
 
 export interface RecordedRequest {
@@ -180,7 +182,7 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
         f.remaining > 0 && url.pathname.toLowerCase().includes((f.path ?? "").toLowerCase())
       )
       if (fault) fault.remaining--
-      if (fault && fault.status !== 200) return faultResponse(fault)
+      if (fault && fault.status !== 200 && fault.afterProcessing !== true) return faultResponse(fault)
 
       if (!authorized(request, options.pat)) {
         if (isGit) {
@@ -209,6 +211,7 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
         return json(400, errorBody("The request body is not valid JSON.", "InvalidArgumentValueException"))
       }
       const response = await handleRest(state, request, segments.slice(1), body)
+      if (fault?.afterProcessing === true && fault.status !== 200) return faultResponse(fault)
       if (fault?.retryAfterSeconds !== undefined) response.headers.set("retry-after", String(fault.retryAfterSeconds))
       return response
     }

@@ -130,15 +130,39 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
     return value.flatMap((thread) => Option.toArray(toThread(thread, own.id)))
   })
 
+  /**
+   * The last comment of a thread, if devvy wrote it with this content: a reply whose answer was lost
+   * (a 500 or a dropped connection after the server acted) must not be posted twice.
+   */
+  const alreadyReplied = Effect.fnUntraced(function* (number: number, threadId: string, content: string) {
+    const own = yield* identity
+    const thread = yield* send({
+      method: "GET",
+      url: `${prApi(number)}/threads/${encodeURIComponent(threadId)}`,
+      what: `thread ${threadId} of pull request ${number}`,
+      schema: AdoThread,
+    })
+    const last = thread.comments.filter((c) => c.isDeleted !== true).at(-1)
+    return last !== undefined && last.content === content && last.author?.id.toLowerCase() === own.id.toLowerCase()
+      ? Option.some(String(last.id))
+      : Option.none()
+  })
+
   const reply = Effect.fn("Ado.reply")(function* (number: number, threadId: string, content: string) {
-    const comment = yield* send({
+    const post = send({
       method: "POST",
       url: `${prApi(number)}/threads/${encodeURIComponent(threadId)}/comments`,
       what: `thread ${threadId} of pull request ${number}`,
       schema: AdoComment,
       body: { content, parentCommentId: 1, commentType: "text" },
-    })
-    return String(comment.id)
+      idempotent: false,
+    }).pipe(Effect.map((comment) => String(comment.id)))
+    return yield* post.pipe(
+      Effect.catchTag("ForgeUnavailable", () =>
+        alreadyReplied(number, threadId, content).pipe(
+          Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => post })),
+        )),
+    )
   })
 
   const setThreadStatus = Effect.fn("Ado.setThreadStatus")(

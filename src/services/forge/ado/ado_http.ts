@@ -13,6 +13,8 @@ import { AdoError } from "./schemas.ts"
 class Transient extends Data.TaggedError("Transient")<{
   readonly detail: string
   readonly retryAfter: Option.Option<Duration.Duration>
+  /** The server may have acted on the request before failing (a 500, a connection lost mid-answer). */
+  readonly maybeApplied: boolean
 }> {}
 
 export const API_VERSION = "7.1"
@@ -66,6 +68,11 @@ export interface AdoRequest<A, I> {
   readonly body?: unknown
   readonly query?: Readonly<Record<string, string>>
   readonly apiVersion?: string
+  /**
+   * False for a POST whose repetition would duplicate something (a comment): it is then retried only
+   * when the server surely did nothing, and the caller checks before trying again.
+   */
+  readonly idempotent?: boolean
 }
 
 export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<string>) {
@@ -82,6 +89,8 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
         return yield* new Transient({
           detail: `HTTP ${status}: ${yield* errorDetail(response)}`,
           retryAfter: retryAfter(response),
+          // Throttling and "unavailable" refuse the request before doing anything with it.
+          maybeApplied: status !== 429 && status !== 503,
         })
       }
       if (status < 200 || status >= 300) {
@@ -94,7 +103,11 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       if (!isJson(response)) return yield* new ForgeAuthFailed({ url })
       const body = yield* response.json.pipe(
         Effect.catchAll((error) =>
-          new Transient({ detail: `unreadable response: ${error.message}`, retryAfter: Option.none() })
+          new Transient({
+            detail: `unreadable response: ${error.message}`,
+            retryAfter: Option.none(),
+            maybeApplied: true,
+          })
         ),
       )
       return yield* Schema.decodeUnknown(request.schema)(body).pipe(
@@ -120,12 +133,15 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
         "RequestError",
         (error) =>
           error.reason === "Transport"
-            ? new Transient({ detail: error.message, retryAfter: Option.none() })
+            ? new Transient({ detail: error.message, retryAfter: Option.none(), maybeApplied: true })
             : Effect.die(error),
       ),
       Effect.catchTag("ResponseError", (error) => Effect.die(error)),
       Effect.flatMap((response) => classify(request, response)),
-      Effect.retry({ schedule: retryPolicy, while: (error) => error._tag === "Transient" }),
+      Effect.retry({
+        schedule: retryPolicy,
+        while: (error) => error._tag === "Transient" && (request.idempotent !== false || !error.maybeApplied),
+      }),
       Effect.catchTag("Transient", (error) => new ForgeUnavailable({ url: request.url, detail: error.detail })),
     )
   }

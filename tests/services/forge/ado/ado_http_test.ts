@@ -138,3 +138,49 @@ it.live("a request the forge refuses fails with its status and message, not retr
     assert.match(error.message, /InvalidArgumentValueException/)
     assert.equal((yield* emulator.requests).filter((r) => r.method === "POST").length, 1)
   }), HttpLive)
+
+it.effect("a reply whose answer is lost after the server posted it is not posted twice", () =>
+  Effect.gen(function* () {
+    const { emulator, forge } = yield* setup()
+    const pr = yield* forge.createPullRequest(newPullRequest)
+    const thread = yield* emulator.review.comment(pr.number, { content: "Rename this" })
+    yield* emulator.injectFault({ status: 500, path: "/comments", afterProcessing: true })
+    const exit = yield* driveClock(yield* Effect.fork(forge.reply(pr.number, String(thread), "Renamed")))
+    assert.ok(Exit.isSuccess(exit))
+    assert.equal(exit.value, "2")
+    const [stored] = yield* emulator.threads(pr.number)
+    assert.deepEqual(stored.comments.map((c) => c.content), ["Rename this", "Renamed"])
+  }), HttpLive)
+
+it.effect("a reply the server failed before posting is posted once when tried again", () =>
+  Effect.gen(function* () {
+    const { emulator, forge } = yield* setup()
+    const pr = yield* forge.createPullRequest(newPullRequest)
+    const thread = yield* emulator.review.comment(pr.number, { content: "Rename this" })
+    yield* emulator.injectFault({ status: 500, path: "/comments" })
+    yield* emulator.injectFault({ status: 429, retryAfterSeconds: 2, path: "/comments" })
+    const exit = yield* driveClock(yield* Effect.fork(forge.reply(pr.number, String(thread), "Renamed")))
+    assert.ok(Exit.isSuccess(exit))
+    const [stored] = yield* emulator.threads(pr.number)
+    assert.deepEqual(stored.comments.map((c) => c.content), ["Rename this", "Renamed"])
+    const posts = (yield* emulator.requests).filter((r) => r.method === "POST" && r.path.includes("/comments"))
+    assert.deepEqual(posts.map((r) => r.status), [500, 429, 200])
+  }), HttpLive)
+
+it.effect(
+  "a reply equal to an earlier one of devvy's, in a thread the reviewer answered since, is still posted",
+  () =>
+    Effect.gen(function* () {
+      const { emulator, forge } = yield* setup()
+      const pr = yield* forge.createPullRequest(newPullRequest)
+      const thread = yield* emulator.review.comment(pr.number, { content: "Rename this" })
+      yield* forge.reply(pr.number, String(thread), "Done.")
+      yield* emulator.review.reply(pr.number, thread, "And that one too")
+      yield* emulator.injectFault({ status: 500, path: "/comments" })
+      const exit = yield* driveClock(yield* Effect.fork(forge.reply(pr.number, String(thread), "Done.")))
+      assert.ok(Exit.isSuccess(exit))
+      const [stored] = yield* emulator.threads(pr.number)
+      assert.deepEqual(stored.comments.map((c) => c.content), ["Rename this", "Done.", "And that one too", "Done."])
+    }),
+  HttpLive,
+)
