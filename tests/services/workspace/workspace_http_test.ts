@@ -140,3 +140,15 @@ it.live("a repository the server does not have is GitRepositoryNotFound", () =>
     const error = yield* Effect.flip(workspace.prepare({ id, url, auth: forge.gitAuthHeader, defaultBranch: "main" }))
     assert.equal(error._tag, "GitRepositoryNotFound")
   }).pipe(Effect.provide(FetchHttpClient.layer)), Layer.empty)
+
+it.live("a server error during the clone is retried and the clone completes", () =>
+  Effect.gen(function* () {
+    const { emulator, forge, workspace } = yield* setup()
+    yield* emulator.injectFault({ status: 503, path: "/_git/", times: 1 })
+    const url = emulator.repoUrl("web")
+    const prepared = yield* workspace.prepare({ id, url, auth: forge.gitAuthHeader, defaultBranch: "main" })
+    assert.equal(prepared.head, yield* emulator.git("web", ["rev-parse", "main"]))
+    const statuses = (yield* emulator.requests).filter((r) => r.path.includes("/_git/")).map((r) => r.status)
+    assert.equal(statuses[0], 503)
+    assert.ok(statuses.slice(1).every((status) => status === 200))
+  }).pipe(Effect.provide(FetchHttpClient.layer)), Layer.empty)

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Redacted, Tracer } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { TicketId } from "../../../src/domain/TicketId.ts"
@@ -197,3 +197,75 @@ it.live("delete removes the workspace and is safe to repeat", () =>
     yield* workspace.delete(id)
     assert.ok(!fs.existsSync(dir))
   }), Layer.empty)
+
+interface RecordedSpan {
+  readonly name: string
+  readonly attributes: Map<string, unknown>
+}
+
+/** Keeps every span it is asked for, with its attributes, so a test can read what tracing would export. */
+const recordingTracer = (spans: Array<RecordedSpan>) =>
+  Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const attributes = new Map<string, unknown>()
+      spans.push({ name, attributes })
+      let status: Tracer.SpanStatus = { _tag: "Started", startTime }
+      return {
+        _tag: "Span",
+        name,
+        spanId: crypto.randomUUID(),
+        traceId: "test",
+        parent,
+        context,
+        get status() {
+          return status
+        },
+        attributes,
+        links,
+        sampled: true,
+        kind,
+        end: (endTime, exit) => void (status = { _tag: "Ended", startTime, endTime, exit }),
+        attribute: (key, value) => void attributes.set(key, value),
+        event: () => {},
+        addLinks: () => {},
+      }
+    },
+    context: (f) => f(),
+  })
+
+it.live(
+  "every git command is a span with its exit code, and no span carries the credentials",
+  () =>
+    Effect.gen(function* () {
+      const { remote, workspace } = yield* setup()
+      const secret = "Authorization: Basic " + btoa(":span-secret-pat")
+      const auth = Option.some(Redacted.make(secret))
+      const spans: Array<RecordedSpan> = []
+      yield* Effect.gen(function* () {
+        yield* workspace.prepare({ id, url: remote, auth, defaultBranch: "main" })
+        yield* workspace.push(id, auth)
+      }).pipe(Effect.withTracer(recordingTracer(spans)))
+      const names = spans.map((s) => s.name)
+      for (
+        const name of [
+          "Workspace.prepare",
+          "Workspace.clone",
+          "git clone",
+          "git checkout",
+          "Workspace.push",
+          "git push",
+        ]
+      ) {
+        assert.ok(names.includes(name), `a span named ${name}`)
+      }
+      assert.ok(
+        spans.filter((s) => s.name.startsWith("git ")).every((s) =>
+          typeof s.attributes.get("git.exit_code") === "number"
+        ),
+      )
+      assert.equal(spans.find((s) => s.name === "Workspace.clone")?.attributes.get("devvy.ticket"), id)
+      const everything = JSON.stringify(spans.map((s) => [s.name, [...s.attributes]]))
+      assert.ok(!everything.includes("span-secret-pat") && !everything.includes(btoa(":span-secret-pat")))
+    }),
+  Layer.empty,
+)
