@@ -75,10 +75,33 @@ export class ReviewRepliesInvalid extends Schema.TaggedError<ReviewRepliesInvali
   }
 }
 
+/** The worker could not run opencode at all (container gone, engine unreachable). */
+export class AgentWorkerFailed extends Schema.TaggedError<AgentWorkerFailed>()("AgentWorkerFailed", {
+  worker: Schema.String,
+  detail: Schema.String,
+}) {
+  override get message(): string {
+    return `could not run opencode in worker ${this.worker}: ${this.detail} — \`devvy resume\` starts a fresh worker`
+  }
+}
+
+/** The model is not written `provider/model`, which opencode answers only with "Unexpected server error". */
+export class AgentModelInvalid extends Schema.TaggedError<AgentModelInvalid>()("AgentModelInvalid", {
+  model: Schema.String,
+}) {
+  override get message(): string {
+    return `the model "${this.model}" is not of the form provider/model (e.g. github-copilot/claude-sonnet-4.6): ` +
+      "set `model` in the config or pass --model"
+  }
+}
+
+/** Every way an agent run can fail; each says what to do. */
 export type AgentError =
   | AgentModelError
+  | AgentModelInvalid
   | AgentCredentialsMissing
   | AgentTimeout
   | AgentStalled
   | AgentRejected
   | AgentExited
+  | AgentWorkerFailed

@@ -79,12 +79,12 @@ const decodeTyped = Schema.decodeUnknownEither(
 )
 
 /** One stdout line, classified. */
-export type OutputLine =
+export type ParsedLine =
   | { readonly _tag: "Event"; readonly event: OpencodeEvent }
   | { readonly _tag: "UnknownEvent"; readonly type: string; readonly sessionID: string | undefined }
   | { readonly _tag: "Raw"; readonly line: string }
 
-export const parseLine = (line: string): OutputLine => {
+export const parseLine = (line: string): ParsedLine => {
   const event = decodeEvent(line)
   if (Either.isRight(event)) return { _tag: "Event", event: event.right }
   const typed = decodeTyped(line)
@@ -92,7 +92,7 @@ export const parseLine = (line: string): OutputLine => {
   return { _tag: "Raw", line }
 }
 
-export const sessionIdOf = (line: OutputLine): string | undefined =>
+export const sessionIdOf = (line: ParsedLine): string | undefined =>
   line._tag === "Event" ? line.event.sessionID : line._tag === "UnknownEvent" ? line.sessionID : undefined
 
 /** A tool call that failed because opencode refused a permission rather than because the tool failed. */
@@ -107,7 +107,7 @@ const clip = (text: string, max: number) => {
 
 /** The ticket log's line for an event: readable, one line, clipped. */
 export const describeLine = (
-  line: OutputLine,
+  line: ParsedLine,
 ): { readonly level: "debug" | "info" | "warn" | "error"; readonly message: string } => {
   if (line._tag === "Raw") return { level: "info", message: `opencode: ${clip(line.line, 400)}` }
   if (line._tag === "UnknownEvent") {
