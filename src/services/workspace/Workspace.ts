@@ -1,10 +1,10 @@
+import { CommandExecutor } from "@effect/platform/CommandExecutor"
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Effect, Option, type Redacted } from "effect"
 import * as path from "node:path"
 import { branchName, type TicketId } from "../../domain/TicketId.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../config/DevvyPaths.ts"
-import { CommandExecutor } from "@effect/platform/CommandExecutor"
 import { git, runGit } from "./git.ts"
 import { remoteGit } from "./remote.ts"
 import { EnvFileNotFound, GitBranchNotFound, GitFailed, WorkspaceNotFound } from "./WorkspaceError.ts"
@@ -87,6 +87,10 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
         auth: input.auth,
         args: ["clone", "--quiet", "--origin", "origin", "--", input.url, partial],
       })).pipe(Effect.onError(() => fs.remove(partial, { recursive: true, force: true }).pipe(Effect.ignore)))
+      // An empty folder in the way (a bind mount made before the clone) is replaced; anything else is kept.
+      if ((yield* exists(dir)) && (yield* fs.readDirectory(dir).pipe(Effect.orDie)).length === 0) {
+        yield* fs.remove(dir, { recursive: true }).pipe(Effect.orDie)
+      }
       yield* fs.rename(partial, dir).pipe(Effect.orDie)
       return { path: dir, reused: false }
     })

@@ -33,6 +33,8 @@ it.live(
   () =>
     Effect.gen(function* () {
       const { remote, workspace, dir } = yield* setup()
+      // An empty folder already there (a bind mount made early) does not stand in the way.
+      fs.mkdirSync(dir, { recursive: true })
       const prepared = yield* workspace.prepare({ id, url: remote, auth: none, defaultBranch: "main" })
       assert.equal(prepared.path, dir)
       assert.equal(prepared.branch, "agent/a1b2c3")
