@@ -205,8 +205,23 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       }))
     })
 
+    /** Folders a build made read-only (Go's module cache does) cannot be emptied until they are writable again. */
+    const makeWritable = Effect.fnUntraced(function* (dir: string) {
+      const entries = yield* fs.readDirectory(dir, { recursive: true }).pipe(Effect.orElseSucceed(() => []))
+      for (const entry of [dir, ...entries.map((e) => path.join(dir, e))]) {
+        const info = yield* fs.stat(entry).pipe(Effect.option)
+        if (Option.isSome(info) && info.value.type === "Directory") {
+          yield* fs.chmod(entry, (info.value.mode & 0o7777) | 0o700).pipe(Effect.ignore)
+        }
+      }
+    })
+
     const remove = Effect.fn("Workspace.delete")(function* (id: TicketId) {
-      yield* fs.remove(dirOf(id), { recursive: true, force: true }).pipe(Effect.orDie)
+      const dir = dirOf(id)
+      yield* fs.remove(dir, { recursive: true, force: true }).pipe(
+        Effect.orElse(() => Effect.zipRight(makeWritable(dir), fs.remove(dir, { recursive: true, force: true }))),
+        Effect.orDie,
+      )
       if (yield* exists(paths.workspaces)) yield* removePartialClones(id)
     })
 

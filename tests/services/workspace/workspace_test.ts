@@ -271,3 +271,20 @@ it.live(
     }),
   Layer.empty,
 )
+
+// As root, permissions never stop a removal, so the behaviour can only be shown as another user.
+it.live(
+  "delete removes read-only folders a build left in the workspace",
+  () =>
+    Effect.gen(function* () {
+      const { remote, workspace, dir } = yield* setup()
+      yield* workspace.prepare({ id, url: remote, auth: none, defaultBranch: "main" })
+      writeFiles(dir, { "cache/mod/file.txt": "cached\n" })
+      fs.chmodSync(path.join(dir, "cache", "mod"), 0o555)
+      fs.chmodSync(path.join(dir, "cache"), 0o555)
+      yield* workspace.delete(id)
+      assert.ok(!fs.existsSync(dir))
+    }),
+  Layer.empty,
+  { ignore: Deno.uid() === 0 },
+)
