@@ -15,6 +15,9 @@ const usageErrors: ReadonlySet<string> = new Set([
   "TicketBusy",
   "ForgeAuthFailed",
   "ForgeNotFound",
+  "NoPullRequest",
+  "PullRequestClosed",
+  "ReviewCommentInvalid",
 ])
 
 const tagOf = (error: unknown): string | undefined =>

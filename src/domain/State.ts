@@ -15,9 +15,12 @@ export const State = Schema.Literal(
 )
 export type State = typeof State.Type
 
-export const terminalStates: ReadonlySet<State> = new Set(["MERGED", "FAILED", "CANCELLED"])
+export type TerminalState = "MERGED" | "FAILED" | "CANCELLED"
+export type LiveState = Exclude<State, TerminalState>
 
-export const isTerminal = (state: State): boolean => terminalStates.has(state)
+export const terminalStates: ReadonlySet<State> = new Set<TerminalState>(["MERGED", "FAILED", "CANCELLED"])
+
+export const isTerminal = (state: State): state is TerminalState => terminalStates.has(state)
 
 /**
  * The forward edges of the ticket state machine. FAILED and CANCELLED are reachable from every

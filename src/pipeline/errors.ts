@@ -20,6 +20,17 @@ export class StateNotBuilt extends Schema.TaggedError<StateNotBuilt>()("StateNot
   }
 }
 
+/** An outage outlasted the retries: the ticket stays in its state, and `devvy resume` continues it. */
+export class TicketPaused extends Schema.TaggedError<TicketPaused>()("TicketPaused", {
+  id: Schema.String,
+  state: State,
+  reason: Schema.String,
+}) {
+  override get message(): string {
+    return `${this.reason}. Ticket ${this.id} stays in ${this.state}: \`devvy resume ${this.id}\` continues it`
+  }
+}
+
 /** How a foreground run ends when its ticket failed: exit code 1. */
 export class TicketFailed extends Schema.TaggedError<TicketFailed>()("TicketFailed", {
   id: Schema.String,
