@@ -99,6 +99,8 @@ it.live(
         assert.deepEqual(Option.map(yield* forge.findPullRequest(branch), (p) => p.number), Option.some(first.number))
         assert.equal(yield* gitIn(repo, "rev-parse", branch), head)
 
+        yield* gitIn(repo, "config", "user.name", "Rita Reviewer")
+        yield* gitIn(repo, "config", "user.email", "rita@example.invalid")
         const added = yield* addComment(id, { content: "Say hi instead", filePath: "./src/greet.ts", line: 1 })
         const general = yield* addComment(id, { content: "Looks good otherwise" })
         const replyId = yield* forge.reply(first.number, added.threadId, "Changed to hi")
@@ -115,6 +117,7 @@ it.live(
         ]])
         assert.equal(onFile.comments[1].id, replyId)
         assert.notEqual(onFile.comments[0].author.id, (yield* forge.identity).id)
+        assert.equal(onFile.comments[0].author.name, "Rita Reviewer")
         assert.equal(overall.id, general.threadId)
         assert.ok(Option.isNone(overall.filePath))
 
@@ -125,6 +128,10 @@ it.live(
         assert.equal(yield* gitIn(repo, "show", "trunk:src/greet.ts"), "export const greet = () => 'hello'")
         assert.equal(yield* gitIn(repo, "rev-parse", "trunk"), approved.mergeCommit)
         assert.equal(yield* gitIn(repo, "rev-parse", "trunk^2"), head)
+        assert.equal(
+          yield* gitIn(repo, "log", "-1", "--format=%an <%ae>", "trunk"),
+          "Rita Reviewer <rita@example.invalid>",
+        )
         // The user's checkout of trunk moved with it: the file is there and nothing shows as changed.
         assert.ok(fs.existsSync(path.join(repo, "src", "greet.ts")))
         assert.equal(yield* gitIn(repo, "status", "--porcelain"), "")
