@@ -1,17 +1,11 @@
 /**
- * An AgentRunner that starts the command on this machine instead of in a worker, with the worker's
- * paths mapped to host directories: it lets the run loop be tested against the real opencode binary
- * without a container.
+ * An AgentRunner that starts the command on this machine instead of in a worker: the "worker" is a host
+ * directory standing for the container's root, and the worker's paths (/workspace, /devvy/…) in the
+ * arguments and environment are looked up under it. It runs the real opencode binary without Docker.
  */
 import { Effect, Layer, Stream } from "effect"
 import { AgentWorkerFailed } from "../../../src/services/agent/AgentError.ts"
 import { AgentRunner, type ProcessLine } from "../../../src/services/agent/AgentRunner.ts"
-
-export interface HostMapping {
-  readonly opencode: string
-  /** Worker path prefix → host path, e.g. "/workspace" → a temporary repository. */
-  readonly paths: Readonly<Record<string, string>>
-}
 
 const lines = (stream: ReadableStream<Uint8Array>, fd: ProcessLine["fd"]) =>
   Stream.fromReadableStream({
@@ -19,22 +13,23 @@ const lines = (stream: ReadableStream<Uint8Array>, fd: ProcessLine["fd"]) =>
     onError: (error) => new AgentWorkerFailed({ worker: "host", detail: String(error) }),
   }).pipe(Stream.decodeText(), Stream.splitLines, Stream.map((line): ProcessLine => ({ fd, line })))
 
-export const hostRunner = (mapping: HostMapping) => {
-  // Longest prefix first, so /devvy/agent/data maps before /devvy/agent.
-  const prefixes = Object.entries(mapping.paths).sort(([a], [b]) => b.length - a.length)
-  const map = (value: string) => {
-    for (const [from, to] of prefixes) if (value.startsWith(from)) return to + value.slice(from.length)
-    return value
-  }
-  return Layer.succeed(AgentRunner, {
-    start: (_worker, command) =>
+const workerPath = /^\/(?:workspace|devvy)(?:\/|$)/
+
+export const hostRunner = (opencode: string) =>
+  Layer.succeed(AgentRunner, {
+    start: (root, command) =>
       Effect.gen(function* () {
+        const map = (value: string) => workerPath.test(value) ? `${root}${value}` : value
         const [program, ...args] = command.argv
         const child = yield* Effect.sync(() =>
-          new Deno.Command(program === "opencode" ? mapping.opencode : program, {
+          new Deno.Command(program === "opencode" ? opencode : program, {
             args: args.map(map),
-            env: Object.fromEntries(Object.entries(command.env).map(([k, v]) => [k, map(v)])),
+            env: {
+              PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+              ...Object.fromEntries(Object.entries(command.env).map(([k, v]) => [k, map(v)])),
+            },
             clearEnv: true,
+            cwd: map("/workspace"),
             stdin: "piped",
             stdout: "piped",
             stderr: "piped",
@@ -60,4 +55,3 @@ export const hostRunner = (mapping: HostMapping) => {
         }
       }),
   })
-}

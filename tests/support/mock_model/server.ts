@@ -41,6 +41,8 @@ export interface RecordedRequest {
   readonly lastUserText: string
   /** True when the last message is a tool result: the model's turn after a tool ran. */
   readonly afterTool: boolean
+  /** The Authorization header: which credentials opencode used. */
+  readonly authorization: string | undefined
 }
 
 /** A queue of turns taken in order, or a function choosing each turn from the request. */
@@ -55,7 +57,7 @@ export interface MockModel {
 const messageText = (content: typeof Message.Type["content"]): string =>
   content == null ? "" : typeof content === "string" ? content : content.map((p) => p.text ?? "").join("")
 
-const record = (body: typeof ChatRequest.Type): RecordedRequest => {
+const record = (body: typeof ChatRequest.Type, authorization: string | undefined): RecordedRequest => {
   const messages = body.messages.map((m): RecordedMessage => ({
     role: m.role,
     text: messageText(m.content),
@@ -69,6 +71,7 @@ const record = (body: typeof ChatRequest.Type): RecordedRequest => {
     tools: (body.tools ?? []).map((t) => t.function.name),
     lastUserText: messages.findLast((m) => m.role === "user")?.text ?? "",
     afterTool: messages.at(-1)?.role === "tool",
+    authorization,
   }
 }
 
@@ -94,7 +97,7 @@ export const makeMockModel = (script: Script): Effect.Effect<MockModel, never, S
       }
       const decoded = decodeChatRequest(await req.text())
       if (decoded._tag === "Left") return json(400, errorBody(400, `mock model: bad request: ${decoded.left}`))
-      const request = record(decoded.right)
+      const request = record(decoded.right, req.headers.get("authorization") ?? undefined)
       const index = requests.push(request) - 1
       const answer = next(request, index)
       if (answer.kind === "error") return json(answer.status, errorBody(answer.status, answer.message))
@@ -124,14 +127,24 @@ export const makeMockModel = (script: Script): Effect.Effect<MockModel, never, S
     return { baseUrl: `http://127.0.0.1:${server.addr.port}/v1`, requests }
   })
 
+export interface ProviderOptions {
+  readonly models?: ReadonlyArray<string>
+  /** Dollars per million tokens, so that opencode reports a cost. */
+  readonly cost?: { readonly input: number; readonly output: number }
+  /** Without it the key comes from auth.json's "mock" entry. */
+  readonly apiKey?: string
+}
+
 /** The opencode provider entry that points at this model; `-m mock/<model>` selects it. */
-export const mockProviderConfig = (model: MockModel, modelIds: ReadonlyArray<string> = ["m1"]) => ({
+export const mockProviderConfig = (model: MockModel, options: ProviderOptions = {}) => ({
   provider: {
     mock: {
       npm: "@ai-sdk/openai-compatible",
       name: "Mock",
-      options: { baseURL: model.baseUrl, apiKey: "mock-key" },
-      models: Object.fromEntries(modelIds.map((id) => [id, { name: id }])),
+      options: { baseURL: model.baseUrl, ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }) },
+      models: Object.fromEntries(
+        (options.models ?? ["m1"]).map((id) => [id, { name: id, ...(options.cost ? { cost: options.cost } : {}) }]),
+      ),
     },
   },
 })
