@@ -1,6 +1,6 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import assert from "node:assert/strict"
-import { Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option, type Scope } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { TicketId } from "../../../../src/domain/TicketId.ts"
@@ -32,7 +32,7 @@ const localForgeLayer = (repository: string, home: string) =>
 const withLocalForge = <A, E>(
   body: (
     ctx: { readonly repo: string; readonly root: string },
-  ) => Effect.Effect<A, E, Forge | Workspace | LocalPullRequests | NodeContext.NodeContext>,
+  ) => Effect.Effect<A, E, Forge | Workspace | LocalPullRequests | NodeContext.NodeContext | Scope.Scope>,
   options: { readonly bare?: boolean } = {},
 ) =>
   Effect.gen(function* () {
@@ -270,6 +270,25 @@ it.live(
         assert.match(lineOnly.message, /--line needs --file/)
         const unknownThread = yield* Effect.flip(forge.reply(1, "999", "hello"))
         assert.equal(unknownThread._tag, "ForgeNotFound")
+      })
+    ),
+  Layer.empty,
+)
+
+it.live(
+  "two processes creating the same pull request at once end up with one",
+  () =>
+    withLocalForge(({ repo, root }) =>
+      Effect.gen(function* () {
+        yield* pushWork({ "feature.txt": "feature\n" })
+        // A second, separately opened store over the same database, as another devvy process would have.
+        const other = Context.get(yield* Layer.build(localForgeLayer(repo, path.join(root, "home"))), Forge)
+        const forge = yield* Forge
+        const created = yield* Effect.all(
+          [forge.createPullRequest(pr), other.createPullRequest(pr), forge.createPullRequest(pr)],
+          { concurrency: "unbounded" },
+        )
+        assert.equal(new Set(created.map((p) => p.number)).size, 1)
       })
     ),
   Layer.empty,
