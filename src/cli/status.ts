@@ -1,6 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Clock, Console, Effect } from "effect"
+import { Clock, Console, Effect, Layer } from "effect"
+import { AgentUsage } from "../services/agent/AgentUsage.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { ticketIdArg } from "./args.ts"
@@ -16,17 +17,17 @@ export const statusCommand = Command.make(
     Effect.gen(function* () {
       const store = yield* TicketStore
       const ticket = yield* store.get(id)
-      const history = yield* store.history(id)
-      const drivers = yield* (yield* TicketLease).drivers()
-      const now = new Date(yield* Clock.currentTimeMillis)
-      yield* Console.log(
-        json
-          ? JSON.stringify(statusJson(ticket, history, drivers, now), null, 2)
-          : renderStatus(ticket, history, drivers, now),
-      )
-    }).pipe(Effect.provide(StoreLayer)),
+      const details = {
+        history: yield* store.history(id),
+        drivers: yield* (yield* TicketLease).drivers(),
+        usage: yield* (yield* AgentUsage).byPhase(id),
+        now: new Date(yield* Clock.currentTimeMillis),
+      }
+      yield* Console.log(json ? JSON.stringify(statusJson(ticket, details), null, 2) : renderStatus(ticket, details))
+    }).pipe(Effect.provide(AgentUsage.Default.pipe(Layer.provideMerge(StoreLayer)))),
 ).pipe(
   Command.withDescription(
-    "Show a ticket: state, branch, pull request, retries, opencode session, timestamps, time per state, error",
+    "Show a ticket: state, branch, pull request, retries, opencode session, timestamps, time per state, " +
+      "agent tokens and cost, error",
   ),
 )

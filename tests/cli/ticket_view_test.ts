@@ -2,7 +2,8 @@ import assert from "node:assert/strict"
 import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { renderLogLines } from "../../src/cli/ui/log_view.ts"
-import { renderPs, timePerState } from "../../src/cli/ui/ticket_view.ts"
+import { renderPs, renderStatus, timePerState } from "../../src/cli/ui/ticket_view.ts"
+import { PhaseUsage, Usage } from "../../src/services/agent/AgentUsage.ts"
 
 const id = TicketId.make("3fa9c2")
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds))
@@ -56,4 +57,26 @@ Deno.test("log lines are grouped under a heading per phase, not repeated across 
   const next = renderLogLines([line("IMPLEMENT", "d")], first.lastPhase)
   assert.ok(!next.text.includes("=="))
   assert.match(next.text, /d$/)
+})
+
+Deno.test("status shows the driver, time per state and the agent's tokens and cost per phase with a total", () => {
+  const usage = (input: number, output: number, cost: number) =>
+    new Usage({ input, output, reasoning: 0, cacheRead: 0, cacheWrite: 0, cost })
+  const text = renderStatus(ticket({ state: "IMPLEMENT", opencodeSession: "ses_9" }), {
+    history: [
+      new StateChange({ ticketId: id, from: null, to: "RECEIVED", at: at(0) }),
+      new StateChange({ ticketId: id, from: "RECEIVED", to: "IMPLEMENT", at: at(1) }),
+    ],
+    drivers: new Map([[id, { pid: 4242, host: "h" }]]),
+    usage: [
+      new PhaseUsage({ phase: "PLAN", usage: usage(1000, 50, 0.01) }),
+      new PhaseUsage({ phase: "IMPLEMENT", usage: usage(2000, 150, 0.02) }),
+    ],
+    now: at(31),
+  })
+  assert.match(text, /Process +Running \(pid 4242\)/)
+  assert.match(text, /Session +ses_9/)
+  assert.match(text, /IMPLEMENT +30s/)
+  assert.match(text, /PLAN +1000 +50 +\$0\.0100/)
+  assert.match(text, /total +3000 +200 +\$0\.0300/)
 })

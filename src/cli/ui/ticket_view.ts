@@ -1,5 +1,6 @@
 import { isTerminal } from "../../domain/State.ts"
 import type { StateChange, Ticket } from "../../domain/Ticket.ts"
+import type { PhaseUsage } from "../../services/agent/AgentUsage.ts"
 import type { Driver } from "../../services/store/TicketLease.ts"
 import { renderTable, truncate } from "./table.ts"
 import { formatElapsed, formatTimestamp } from "./time.ts"
@@ -52,7 +53,15 @@ export const timePerState = (
   return [...totals.entries()]
 }
 
-export const statusJson = (ticket: Ticket, history: ReadonlyArray<StateChange>, drivers: Drivers, now: Date) => ({
+/** What `status` shows of a ticket beyond the ticket row itself. */
+export interface TicketDetails {
+  readonly history: ReadonlyArray<StateChange>
+  readonly drivers: Drivers
+  readonly usage: ReadonlyArray<PhaseUsage>
+  readonly now: Date
+}
+
+export const statusJson = (ticket: Ticket, { history, drivers, usage, now }: TicketDetails) => ({
   ...psJson(ticket, drivers),
   description: ticket.description,
   repoUrl: ticket.repoUrl,
@@ -62,14 +71,10 @@ export const statusJson = (ticket: Ticket, history: ReadonlyArray<StateChange>, 
   error: ticket.error,
   history: history.map((h) => ({ from: h.from, to: h.to, at: h.at.toISOString() })),
   timePerStateMillis: Object.fromEntries(timePerState(history, now)),
+  agentUsage: usage.map(({ phase, usage }) => ({ phase, ...usage })),
 })
 
-export const renderStatus = (
-  ticket: Ticket,
-  history: ReadonlyArray<StateChange>,
-  drivers: Drivers,
-  now: Date,
-): string => {
+export const renderStatus = (ticket: Ticket, { history, drivers, usage, now }: TicketDetails): string => {
   const rows: Array<readonly [string, string]> = [
     ["Ticket", `${ticket.id}  ${ticket.title}`],
     ["State", ticket.state],
@@ -90,6 +95,21 @@ export const renderStatus = (
   if (spent.length > 0) {
     lines.push("", "Time per state")
     for (const [state, millis] of spent) lines.push(`  ${state.padEnd(18)} ${formatElapsed(millis)}`)
+  }
+  if (usage.length > 0) {
+    lines.push("", "Agent usage          tokens in    tokens out    cost")
+    for (const { phase, usage: u } of usage) {
+      lines.push(
+        `  ${phase.padEnd(18)} ${String(u.input).padStart(9)}  ${String(u.output).padStart(12)}    $${
+          u.cost.toFixed(4)
+        }`,
+      )
+    }
+    const total = usage.slice(1).reduce((sum, p) => sum.plus(p.usage), usage[0].usage)
+    lines.push(
+      `  ${"total".padEnd(18)} ${String(total.input).padStart(9)}  ${String(total.output).padStart(12)}    ` +
+        `$${total.cost.toFixed(4)}`,
+    )
   }
   return lines.join("\n")
 }
