@@ -123,6 +123,17 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       return branch
     })
 
+    /**
+     * The agent works in this clone too and may have switched branches; its changes travel with the
+     * checkout (git refuses if they would be overwritten), so they are committed where they are pushed from.
+     */
+    const backOnBranch = Effect.fnUntraced(function* (dir: string, branch: string) {
+      const current = yield* run(runGit({ cwd: dir, args: ["symbolic-ref", "--quiet", "--short", "HEAD"] }))
+      if (current.exitCode === 0 && current.stdout.trim() === branch) return
+      const create = (yield* hasRef(dir, `refs/heads/${branch}`)) ? [] : ["-b"]
+      yield* run(git({ cwd: dir, args: ["checkout", "--quiet", ...create, branch] }))
+    })
+
     /** Copies the configured env file in as `.env` and tells git to ignore it, in this clone only. */
     const copyEnvFile = Effect.fn("Workspace.copyEnvFile")(function* (id: TicketId) {
       const dir = yield* existing(id)
@@ -165,6 +176,7 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
     /** Commits everything but the env file as the configured author; false when there was nothing to commit. */
     const commitAll = Effect.fn("Workspace.commitAll")(function* (id: TicketId, message: string) {
       const dir = yield* existing(id)
+      yield* backOnBranch(dir, branchName(id))
       yield* run(git({ cwd: dir, args: ["add", "--all", "--", ":/"] }))
       // Excluded from `add` git would refuse an ignored path; unstaging covers a repository that tracks one.
       yield* run(git({ cwd: dir, args: ["reset", "--quiet", "--", `:/${envFileName}`] }))

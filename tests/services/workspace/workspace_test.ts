@@ -288,3 +288,20 @@ it.live(
   Layer.empty,
   { ignore: Deno.uid() === 0 },
 )
+
+it.live(
+  "commitAll commits on agent/<id> even when the agent switched to another branch",
+  () =>
+    Effect.gen(function* () {
+      const { remote, workspace, dir } = yield* setup()
+      yield* workspace.prepare({ id, url: remote, auth: none, defaultBranch: "main" })
+      yield* gitIn(dir, "checkout", "--quiet", "-b", "scratch")
+      writeFiles(dir, { "moved.ts": "export {}\n" })
+      assert.equal(yield* workspace.commitAll(id, "Work done on the wrong branch"), true)
+      assert.equal(yield* gitIn(dir, "symbolic-ref", "--short", "HEAD"), "agent/a1b2c3")
+      assert.equal(yield* gitIn(dir, "log", "-1", "--format=%s", "agent/a1b2c3"), "Work done on the wrong branch")
+      yield* workspace.push(id, none)
+      assert.equal(yield* gitIn(remote, "show", "agent/a1b2c3:moved.ts"), "export {}")
+    }),
+  Layer.empty,
+)
