@@ -1,5 +1,108 @@
-import { Effect } from "effect"
-import type { DockerEngineShape } from "./DockerEngine.ts"
+/** Builds the DockerEngine service from its parts, with a span on every call. */
+import { Duration, Effect, Schema, Stream } from "effect"
+import { makeApi } from "./api.ts"
+import { makeContainers } from "./containers.ts"
+import type { DockerEngineShape, ExecError, ExecEvent, ExecOptions, ExecRunOptions } from "./DockerEngine.ts"
+import { ExecTimedOut } from "./DockerError.ts"
+import { commandText, spawnExec } from "./exec.ts"
+import { makeImages } from "./images.ts"
+import { parseHost } from "./transport.ts"
 
-export const makeDockerEngine = (_host: string): Effect.Effect<DockerEngineShape> =>
-  Effect.dieMessage("DockerEngine: implementation follows in the next commit")
+const VersionSchema = Schema.Struct({ Version: Schema.String })
+
+export const makeDockerEngine = (host: string): Effect.Effect<DockerEngineShape> =>
+  Effect.gen(function* () {
+    const api = yield* makeApi(parseHost(host))
+    const images = makeImages(api)
+    const containers = makeContainers(api)
+
+    const ping = Effect.fn("Docker.ping")(function* () {
+      const apiVersion = yield* api.negotiate
+      const info = yield* api.json({ method: "GET", path: "/version" }, VersionSchema).pipe(
+        Effect.catchTags({
+          ImageNotFound: (e) => Effect.die(e),
+          ContainerNotFound: (e) => Effect.die(e),
+          DockerConflict: (e) => Effect.die(e),
+        }),
+      )
+      return { version: info.Version, apiVersion }
+    })
+
+    const spawn = Effect.fn("Docker.spawn")(function* (containerId: string, options: ExecOptions) {
+      return yield* spawnExec(api, containerId, options)
+    })
+
+    const timedOut = (containerId: string, options: ExecOptions, timeout: Duration.DurationInput) =>
+      new ExecTimedOut({
+        containerId,
+        command: commandText(options.cmd),
+        timeout: Duration.format(Duration.decode(timeout)),
+      })
+
+    const execStream = (
+      containerId: string,
+      options: ExecOptions & { readonly timeout?: Duration.DurationInput },
+    ): Stream.Stream<ExecEvent, ExecError | ExecTimedOut> => {
+      const events = Stream.unwrapScoped(Effect.map(spawnExec(api, containerId, options), (process) =>
+        process.lines.pipe(
+          Stream.map((line): ExecEvent => ({ _tag: "Line", stream: line.stream, line: line.line })),
+          Stream.concat(Stream.fromEffect(Effect.map(process.exitCode, (exitCode): ExecEvent => ({
+            _tag: "Exit",
+            exitCode,
+          })))),
+        )))
+      const timeout = options.timeout
+      return timeout === undefined ? events : events.pipe(
+        // Past the deadline the stream fails, its scope closes, and the spawn's finalizer kills the process.
+        Stream.interruptWhen(
+          Effect.zipRight(Effect.sleep(timeout), Effect.fail(timedOut(containerId, options, timeout))),
+        ),
+      )
+    }
+
+    const exec = Effect.fn("Docker.exec")(function* (containerId: string, options: ExecRunOptions) {
+      const onLine = options.onLine
+      let exitCode = -1
+      yield* execStream(containerId, options).pipe(
+        Stream.runForEach((event) =>
+          event._tag === "Exit"
+            ? Effect.sync(() => {
+              exitCode = event.exitCode
+            })
+            : onLine === undefined
+            ? Effect.void
+            : onLine(event.stream, event.line)
+        ),
+      )
+      return { exitCode }
+    })
+
+    const runContainer = Effect.fn("Docker.runContainer")(function* (spec: Parameters<typeof containers.create>[0]) {
+      const id = yield* Effect.acquireRelease(
+        containers.create(spec),
+        (id) => containers.remove(id).pipe(Effect.ignore),
+      )
+      yield* containers.start(id)
+      return yield* containers.inspect(id)
+    })
+
+    return {
+      ping,
+      imageExists: Effect.fn("Docker.imageExists")(images.exists),
+      inspectImage: Effect.fn("Docker.inspectImage")(images.inspect),
+      buildImage: Effect.fn("Docker.buildImage")(images.build),
+      importImage: Effect.fn("Docker.importImage")(images.importImage),
+      removeImage: Effect.fn("Docker.removeImage")(images.remove),
+      createContainer: Effect.fn("Docker.createContainer")(containers.create),
+      startContainer: Effect.fn("Docker.startContainer")(containers.start),
+      inspectContainer: Effect.fn("Docker.inspectContainer")(containers.inspect),
+      stopContainer: Effect.fn("Docker.stopContainer")(containers.stop),
+      removeContainer: Effect.fn("Docker.removeContainer")(containers.remove),
+      listContainers: Effect.fn("Docker.listContainers")(containers.list),
+      runContainer,
+      exec,
+      execStream: (containerId, options) =>
+        Stream.withSpan(execStream(containerId, options), "Docker.execStream", { attributes: { containerId } }),
+      spawn,
+    }
+  })
