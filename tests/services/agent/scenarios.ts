@@ -1,6 +1,6 @@
 /**
- * The real opencode binary against the mock model, through any runner: the same scenarios run on the
- * host (host_runner.ts) and in a real worker container (DockerAgentRunner).
+ * The real opencode binary against the mock model, through any runner and worker (a real worker
+ * container through DockerAgentRunner in opencode_worker_test.ts).
  */
 import { Effect, type Layer, Option, type Scope } from "effect"
 import * as fs from "node:fs"

@@ -9,11 +9,10 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import { DEBIAN_IMAGE, ensureDebianBase } from "./debian.ts"
 
 export const opencodeVersion = "1.18.33"
-export const debianBase = "debian:bookworm-slim"
-
-const dockerfile = `FROM ${debianBase}
+const dockerfile = `FROM ${DEBIAN_IMAGE}
 RUN apt-get update && apt-get install -y --no-install-recommends git ripgrep bash ca-certificates \\
  && rm -rf /var/lib/apt/lists/*
 COPY opencode /usr/local/bin/opencode
@@ -66,9 +65,7 @@ export const ensureWorkerTestImage = Effect.gen(function* () {
   const docker = yield* DockerEngine
   const tag = `devvy-test-worker:${opencodeVersion}-${yield* Effect.promise(() => digest(dockerfile))}`
   if (yield* docker.imageExists(tag)) return tag
-  if (!(yield* docker.imageExists(debianBase))) {
-    return yield* Effect.dieMessage(`no ${debianBase} on the engine: import one from debootstrap first (see .ci/run)`)
-  }
+  yield* ensureDebianBase
   const binary = yield* ensureOpencodeBinary
   const opencode = yield* Effect.sync(() => fs.readFileSync(binary))
   yield* docker.buildImage({ tag, context: { dockerfileText: dockerfile, files: { opencode } }, pull: false })
