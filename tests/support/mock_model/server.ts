@@ -120,7 +120,7 @@ export const makeMockModel = (script: Script): Effect.Effect<MockModel, never, S
       Effect.sync(() => Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handle)),
       (server) =>
         Effect.promise(() => {
-          for (const controller of hanging) controller.error(new Error("mock model stopped"))
+          for (const controller of hanging) controller.close()
           return server.shutdown()
         }),
     )
