@@ -61,20 +61,19 @@ export const makeDockerEngine = (host: string): Effect.Effect<DockerEngineShape>
     }
 
     const exec = Effect.fn("Docker.exec")(function* (containerId: string, options: ExecRunOptions) {
-      const onLine = options.onLine
-      let exitCode = -1
-      yield* execStream(containerId, options).pipe(
-        Stream.runForEach((event) =>
-          event._tag === "Exit"
-            ? Effect.sync(() => {
-              exitCode = event.exitCode
-            })
-            : onLine === undefined
-            ? Effect.void
-            : onLine(event.stream, event.line)
-        ),
+      const onLine = options.onLine ?? (() => Effect.void)
+      const run = Effect.gen(function* () {
+        const process = yield* spawnExec(api, containerId, options)
+        yield* process.forEachLine((line) => onLine(line.stream, line.line))
+        return { exitCode: yield* process.exitCode }
+      })
+      const timeout = options.timeout
+      // On timeout the run is interrupted, its scope closes, and the spawn's finalizer kills the process.
+      return yield* Effect.scoped(
+        timeout === undefined
+          ? run
+          : Effect.timeoutFail(run, { duration: timeout, onTimeout: () => timedOut(containerId, options, timeout) }),
       )
-      return { exitCode }
     })
 
     const runContainer = Effect.fn("Docker.runContainer")(function* (spec: Parameters<typeof containers.create>[0]) {

@@ -1,9 +1,9 @@
 /** Exec: create, start on a hijacked connection, stream lines out of the frames, read the exit code, kill. */
-import { Chunk, Deferred, Duration, Effect, Option, Schedule, Schema, type Scope, Stream } from "effect"
+import { Deferred, Duration, Effect, Option, Schedule, Schema, type Scope, Stream } from "effect"
 import type { Api } from "./api.ts"
 import type { ExecError, ExecLine, ExecOptions, ExecProcess } from "./DockerEngine.ts"
 import { ExecFailed } from "./DockerError.ts"
-import { FrameDecoder, LineSplitter } from "./frames.ts"
+import { ExecReader } from "./exec_reader.ts"
 import { closeQuietly, startExec, writeAll } from "./hijack.ts"
 import { killTreeScript, namespacePid } from "./kill_tree.ts"
 
@@ -13,8 +13,6 @@ const ExecInspect = Schema.Struct({
   ExitCode: Schema.NullOr(Schema.Number),
   Pid: Schema.optional(Schema.Number),
 })
-
-const READ_SIZE = 64 * 1024
 
 export const commandText = (cmd: ReadonlyArray<string>): string =>
   cmd.map((arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`).join(" ")
@@ -41,48 +39,17 @@ export const createExec = (api: Api, containerId: string, options: ExecOptions) 
 
 const inspectExec = (api: Api, execId: string) => api.json({ method: "GET", path: `/exec/${execId}/json` }, ExecInspect)
 
-/** Splits the hijacked socket into lines, pulling a read only when the consumer wants more. */
-const linesOf = (
-  conn: Deno.Conn,
-  leftover: Uint8Array,
-  fail: (detail: string) => ExecFailed,
-): Stream.Stream<ExecLine, ExecFailed> => {
-  const frames = new FrameDecoder()
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() }
-  const buffer = new Uint8Array(READ_SIZE)
-  const decode = (bytes: Uint8Array): Effect.Effect<Chunk.Chunk<ExecLine>, ExecFailed> =>
-    Effect.suspend(() => {
-      const out: Array<ExecLine> = []
-      for (const frame of frames.push(bytes)) {
-        if (frame.stream === "system") return Effect.fail(fail(new TextDecoder().decode(frame.payload).trim()))
-        for (const line of splitters[frame.stream].push(frame.payload)) out.push({ stream: frame.stream, line })
-      }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
-    }).pipe(Effect.catchAllDefect((defect) => Effect.fail(fail(String(defect)))))
-  const finish = (): Chunk.Chunk<ExecLine> =>
-    Chunk.unsafeFromArray([
-      ...splitters.stdout.end().map((line): ExecLine => ({ stream: "stdout", line })),
-      ...splitters.stderr.end().map((line): ExecLine => ({ stream: "stderr", line })),
-    ])
-  const first = Stream.fromEffect(decode(leftover)).pipe(Stream.flattenChunks)
-  type Step = Option.Option<readonly [Chunk.Chunk<ExecLine>, boolean]>
-  const step = (ended: boolean): Effect.Effect<Step, ExecFailed> => {
-    if (ended) return Effect.succeed(Option.none())
-    return Effect.tryPromise({
-      try: () => conn.read(buffer),
-      catch: (error) => fail(`the output stream broke: ${String(error)}`),
-    }).pipe(
-      Effect.flatMap((n): Effect.Effect<Step, ExecFailed> => {
-        if (n !== null) {
-          return Effect.map(decode(buffer.subarray(0, n)), (lines) => Option.some([lines, false] as const))
-        }
-        if (frames.buffered > 0) return Effect.fail(fail("the output stream ended inside a frame"))
-        return Effect.succeed(Option.some([finish(), true] as const))
-      }),
+const nextLines = (reader: ExecReader, fail: (detail: string) => ExecFailed) =>
+  Effect.async<Array<ExecLine> | null, ExecFailed>((resume) => {
+    reader.next().then(
+      (lines) => resume(Effect.succeed(lines)),
+      (error) => resume(Effect.fail(fail(error instanceof Error ? error.message : String(error)))),
     )
-  }
-  const rest = Stream.unfoldChunkEffect(false, step)
-  return Stream.concat(first, rest)
+  })
+
+/** What `exec` needs beyond the public process: a loop over the lines that skips the stream machinery. */
+export interface SpawnedExec extends ExecProcess {
+  readonly forEachLine: (f: (line: ExecLine) => Effect.Effect<void>) => Effect.Effect<void, ExecFailed>
 }
 
 /** Starts the command; the process is killed and its connection closed if it still runs when the scope closes. */
@@ -90,7 +57,7 @@ export const spawnExec = (
   api: Api,
   containerId: string,
   options: ExecOptions,
-): Effect.Effect<ExecProcess, ExecError, Scope.Scope> =>
+): Effect.Effect<SpawnedExec, ExecError, Scope.Scope> =>
   Effect.gen(function* () {
     const command = commandText(options.cmd)
     const fail = (detail: string) => new ExecFailed({ containerId, command, detail })
@@ -134,17 +101,34 @@ export const spawnExec = (
         user: "0:0",
       })
       const started = yield* startExec(api.endpoint, version, killer)
-      yield* linesOf(started.conn, started.leftover, fail).pipe(
-        Stream.runDrain,
-        Effect.ensuring(Effect.sync(() => closeQuietly(started.conn))),
-      )
+      const reader = new ExecReader(started.conn, started.leftover)
+      yield* Effect.promise(async () => {
+        while (await reader.next().catch(() => null) !== null) {
+          // The killer prints nothing worth keeping; reading to the end waits for it to finish.
+        }
+      }).pipe(Effect.ensuring(Effect.sync(() => closeQuietly(started.conn))))
     }).pipe(Effect.scoped, Effect.ignore)
 
     yield* Effect.addFinalizer(() => Deferred.isDone(ended).pipe(Effect.flatMap((done) => done ? Effect.void : kill)))
 
-    const lines = linesOf(conn, leftover, fail).pipe(
-      // Only a stream read to its end counts: an interrupted one leaves the process to the finalizer.
-      Stream.concat(Stream.execute(Deferred.succeed(ended, undefined))),
-    )
-    return { execId, lines, exitCode, kill }
+    const reader = new ExecReader(conn, leftover)
+    // Only output read to its end counts: an interrupted read leaves the process to the finalizer.
+    const markEnded = Deferred.succeed(ended, undefined)
+    const lines = Stream.repeatEffectOption(
+      nextLines(reader, fail).pipe(
+        Effect.mapError(Option.some),
+        Effect.flatMap((batch) =>
+          batch === null ? Effect.zipRight(markEnded, Effect.fail(Option.none())) : Effect.succeed(batch)
+        ),
+      ),
+    ).pipe(Stream.mapConcat((batch) => batch))
+    const forEachLine = (f: (line: ExecLine) => Effect.Effect<void>) =>
+      Effect.gen(function* () {
+        for (;;) {
+          const batch = yield* nextLines(reader, fail)
+          if (batch === null) return yield* markEnded
+          yield* Effect.forEach(batch, f, { discard: true })
+        }
+      })
+    return { execId, lines, exitCode, kill, forEachLine }
   })

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict"
+import { Chunk, Effect, Stream } from "effect"
+import { DockerEngine, type ExecEvent } from "../../../src/services/docker/DockerEngine.ts"
+import { it } from "../../support/effect_test.ts"
+import { ensureBusyboxImage } from "../../support/images/busybox.ts"
+import { dockerLayer, needsEngine } from "./engine_support.ts"
+
+const worker = Effect.gen(function* () {
+  const docker = yield* DockerEngine
+  const image = yield* ensureBusyboxImage
+  const info = yield* docker.runContainer({ image, cmd: ["sleep", "3600"], labels: { "devvy.test": "exec" } })
+  return info.id
+})
+
+it.live(
+  "stdout and stderr lines arrive in the order written, each on its stream, with the exit code",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const events = yield* docker.execStream(id, {
+        cmd: [
+          "sh",
+          "-c",
+          "echo one; echo two >&2; sleep 0.05; printf 'three\\nfour'; sleep 0.05; echo five >&2; exit 7",
+        ],
+      }).pipe(Stream.runCollect, Effect.map(Chunk.toArray))
+      assert.deepEqual(
+        events,
+        [
+          { _tag: "Line", stream: "stdout", line: "one" },
+          { _tag: "Line", stream: "stderr", line: "two" },
+          { _tag: "Line", stream: "stdout", line: "three" },
+          { _tag: "Line", stream: "stderr", line: "five" },
+          { _tag: "Line", stream: "stdout", line: "four" },
+          { _tag: "Exit", exitCode: 7 },
+        ] satisfies Array<ExecEvent>,
+      )
+      assert.equal((yield* docker.exec(id, { cmd: ["true"] })).exitCode, 0)
+      assert.equal((yield* docker.exec(id, { cmd: ["sh", "-c", "exit 42"] })).exitCode, 42)
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
+  "stdin is written to the process and then closed, so a reader sees EOF",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const lines: Array<string> = []
+      const prompt = "first line of the prompt\nsecond: ünïcödé and 'quotes'\n".repeat(2000)
+      const { exitCode } = yield* docker.exec(id, {
+        cmd: ["sh", "-c", "wc -l; echo done"],
+        stdin: prompt,
+        timeout: "20 seconds",
+        onLine: (_stream, line) => Effect.sync(() => lines.push(line.trim())),
+      })
+      assert.equal(exitCode, 0)
+      assert.deepEqual(lines, ["4000", "done"])
+      const echoed: Array<string> = []
+      yield* docker.exec(id, {
+        cmd: ["cat"],
+        stdin: "no newline at the end",
+        onLine: (_stream, line) => Effect.sync(() => echoed.push(line)),
+      })
+      assert.deepEqual(echoed, ["no newline at the end"])
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
+  "an exec past its timeout fails with ExecTimedOut and its process tree is killed",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const started = Date.now()
+      const error = yield* docker.exec(id, {
+        cmd: ["sh", "-c", "sleep 300 & sleep 301; echo never"],
+        timeout: "500 millis",
+      }).pipe(Effect.flip)
+      assert.equal(error._tag, "ExecTimedOut")
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
+      const left: Array<string> = []
+      yield* docker.exec(id, {
+        cmd: ["sh", "-c", "ps -o args | grep -c '^sleep 30[01]' || true"],
+        onLine: (_stream, line) => Effect.sync(() => left.push(line.trim())),
+      })
+      assert.deepEqual(left, ["0"])
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
+  "a command that does not exist ends with exit code 126 or 127 and its error on the output",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const lines: Array<string> = []
+      const { exitCode } = yield* docker.exec(id, {
+        cmd: ["/no/such/binary"],
+        onLine: (_stream, line) => Effect.sync(() => lines.push(line)),
+      })
+      assert.ok(exitCode === 126 || exitCode === 127, `exit code ${exitCode}`)
+      assert.match(lines.join("\n"), /no such file or directory/i)
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
+  "a spawned process can be killed while it runs, and its stream then ends",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const process = yield* docker.spawn(id, { cmd: ["sh", "-c", "echo ready; sleep 300"] })
+      const first = yield* process.lines.pipe(
+        Stream.tap((line) => line.line === "ready" ? process.kill : Effect.void),
+        Stream.runCollect,
+        Effect.timeout("10 seconds"),
+      )
+      assert.deepEqual(Chunk.toArray(first).map((l) => l.line), ["ready"])
+      assert.equal(yield* process.exitCode, 137)
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
+  "100 MB of exec output streams through with bounded memory",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const line = "x".repeat(99)
+      let lines = 0
+      let bytes = 0
+      let peak = 0
+      Deno.memoryUsage()
+      const before = Deno.memoryUsage().rss
+      const { exitCode } = yield* docker.exec(id, {
+        // 1,048,576 lines of 100 bytes: 100 MiB.
+        cmd: ["sh", "-c", `yes ${line} | head -n 1048576`],
+        onLine: (_stream, text) =>
+          Effect.sync(() => {
+            lines++
+            bytes += text.length + 1
+            if (lines % 65536 === 0) peak = Math.max(peak, Deno.memoryUsage().rss)
+          }),
+      })
+      assert.equal(exitCode, 0)
+      assert.equal(lines, 1048576)
+      assert.equal(bytes, 100 * 1024 * 1024)
+      const growth = (peak - before) / (1024 * 1024)
+      assert.ok(growth < 80, `resident memory grew by ${growth.toFixed(1)} MB`)
+    }),
+  dockerLayer,
+  needsEngine,
+)
