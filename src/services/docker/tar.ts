@@ -30,11 +30,12 @@ const writeOctal = (block: Uint8Array, offset: number, length: number, value: nu
 }
 
 const typeFlag: Record<EntryType, string> = { file: "0", directory: "5", symlink: "2" }
+const defaultMode: Record<EntryType, number> = { file: 0o644, directory: 0o755, symlink: 0o777 }
 
 const rawHeader = (name: string, prefix: string, flag: string, entry: EntryHeader, size: number): Uint8Array => {
   const block = new Uint8Array(BLOCK)
   writeString(block, 0, 100, name)
-  writeOctal(block, 100, 8, entry.mode ?? (entry.type === "directory" ? 0o755 : 0o644))
+  writeOctal(block, 100, 8, entry.mode ?? defaultMode[entry.type])
   writeOctal(block, 108, 8, entry.uid ?? 0)
   writeOctal(block, 116, 8, entry.gid ?? 0)
   writeOctal(block, 124, 12, size)
