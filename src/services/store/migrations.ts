@@ -141,4 +141,21 @@ export const migrations = Migrator.fromRecord({
       PRIMARY KEY (ticket_id, thread_id)
     )`
   }),
+  "0005_spans_in_microseconds": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // Nanoseconds since the epoch pass 2^53, past what SQLite hands back as a JavaScript number.
+    yield* sql`DROP TABLE spans`
+    yield* sql`CREATE TABLE spans (
+      span_id TEXT PRIMARY KEY NOT NULL,
+      trace_id TEXT NOT NULL,
+      parent_span_id TEXT,
+      ticket_id TEXT REFERENCES tickets (id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      start_us INTEGER NOT NULL,
+      end_us INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      attributes TEXT NOT NULL
+    )`
+    yield* sql`CREATE INDEX spans_by_ticket ON spans (ticket_id, start_us)`
+  }),
 })

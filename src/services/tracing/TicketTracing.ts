@@ -46,8 +46,8 @@ export const TicketTracingLive: Layer.Layer<never, never, SqlClient> = Layer.unw
             parent_span_id: span.parentSpanId ?? null,
             ticket_id: span.ticketId ?? null,
             name: span.name,
-            start_ns: span.startNs,
-            end_ns: span.endNs,
+            start_us: Number(span.startNs / 1000n),
+            end_us: Number(span.endNs / 1000n),
             status: span.ok ? "ok" : `error: ${span.error ?? ""}`,
             attributes: JSON.stringify(span.attributes),
           })

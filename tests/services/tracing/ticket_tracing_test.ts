@@ -13,6 +13,8 @@ const SpanRow = Schema.Struct({
   name: Schema.String,
   status: Schema.String,
   attributes: Schema.String,
+  start_us: Schema.Number,
+  end_us: Schema.Number,
 })
 
 /** What a ticket's run looks like to the tracer: a ticket span, a state span, calls inside it. */
@@ -30,9 +32,10 @@ it.live("spans are stored with their ticket, their parents and their outcome", (
     const { id } = yield* (yield* TicketStore).create({ title: "t", description: "", repoUrl: "/r", model: "m/m" })
     yield* tracedWork(id).pipe(Effect.provide(TicketTracingLive), Effect.scoped)
     const sql = yield* SqlClient
-    const rows = yield* sql`SELECT span_id, parent_span_id, ticket_id, name, status, attributes FROM spans`.pipe(
-      Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanRow))),
-    )
+    const rows =
+      yield* sql`SELECT span_id, parent_span_id, ticket_id, name, status, attributes, start_us, end_us FROM spans`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanRow))),
+      )
     const byName = new Map(rows.map((r) => [r.name, r]))
     assert.deepEqual([...byName.keys()].sort(), ["Docker.exec", "Forge.reply", "Ticket.drive", "state.PLAN"])
     assert.ok(rows.every((r) => r.ticket_id === id), "every span is filed with the ticket")
@@ -42,6 +45,12 @@ it.live("spans are stored with their ticket, their parents and their outcome", (
     assert.match(byName.get("Forge.reply")?.status ?? "", /^error/)
     assert.equal(byName.get("Docker.exec")?.status, "ok")
     assert.deepEqual(JSON.parse(byName.get("Docker.exec")?.attributes ?? "{}"), { "exit.code": 0 })
+    const drive = byName.get("Ticket.drive")
+    assert.ok(
+      drive !== undefined && Math.abs(drive.start_us / 1000 - Date.now()) < 60_000,
+      "times are epoch microseconds",
+    )
+    assert.ok(rows.every((r) => r.end_us >= r.start_us))
   }), TempStore)
 
 it.live(
