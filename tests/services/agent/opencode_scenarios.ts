@@ -85,6 +85,8 @@ export const modelError = <R>(kit: WorkerKit<R>) =>
       }),
   )
 
+// Long enough for opencode to start and reach the model on a loaded machine: the stall timer runs from
+// the process's start, since a hang during start-up must be caught too.
 export const stall = <R>(kit: WorkerKit<R>, afterKill: (worker: string) => Effect.Effect<void, unknown, R>) =>
   withTicket(kit, () => [turn.hang()], ({ worker, model, run }) =>
     Effect.gen(function* () {
@@ -92,9 +94,9 @@ export const stall = <R>(kit: WorkerKit<R>, afterKill: (worker: string) => Effec
       const error = yield* Effect.flip(run("PLAN", planPrompt(ticketText), Option.none()))
       assert.equal(error._tag, "AgentStalled")
       assert.equal(model.requests.length, 1, "opencode was waiting on the model when it was stopped")
-      assert.ok(Date.now() - started < 40_000, "stopped soon after the stall timeout, not by the phase timeout")
+      assert.ok(Date.now() - started < 90_000, "stopped soon after the stall timeout, not by the phase timeout")
       yield* afterKill(worker.worker)
-    }), { settings: { DEVVY_STALL_TIMEOUT: "10" } })
+    }), { settings: { DEVVY_STALL_TIMEOUT: "30" } })
 
 export const readOnlyApiKey = <R>(kit: WorkerKit<R>) =>
   withTicket(kit, () => [turn.text("ok")], ({ run, model }) =>

@@ -102,7 +102,12 @@ export const makeMockModel = (script: Script): Effect.Effect<MockModel, never, S
       const answer = next(request, index)
       if (answer.kind === "error") return json(answer.status, errorBody(answer.status, answer.message))
       if (answer.kind === "hang") {
-        const body = new ReadableStream<Uint8Array>({ start: (controller) => void hanging.add(controller) })
+        let held: ReadableStreamDefaultController<Uint8Array> | undefined
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => void hanging.add(held = controller),
+          // The client gave up (opencode was killed): nothing left to end.
+          cancel: () => void (held && hanging.delete(held)),
+        })
         return new Response(body, { headers: { "content-type": "text/event-stream" } })
       }
       if (!request.stream) return json(200, completion(answer, request.model, index))
@@ -120,7 +125,13 @@ export const makeMockModel = (script: Script): Effect.Effect<MockModel, never, S
       Effect.sync(() => Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handle)),
       (server) =>
         Effect.promise(() => {
-          for (const controller of hanging) controller.close()
+          for (const controller of hanging) {
+            try {
+              controller.close()
+            } catch {
+              // Its client went away first.
+            }
+          }
           return server.shutdown()
         }),
     )
