@@ -1,11 +1,14 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect } from "effect"
-import { TicketStore } from "../services/store/TicketStore.ts"
+import { Console, Effect } from "effect"
+import type { TicketId } from "../domain/TicketId.ts"
 import { driveTicket } from "../pipeline/runner.ts"
+import { DevvyPaths } from "../services/config/DevvyPaths.ts"
+import { TicketBusy, TicketLease } from "../services/store/TicketLease.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
 import { ticketIdArg } from "./args.ts"
-import { StoreLayer } from "./layers.ts"
-import { NotBuiltYet } from "./not_built.ts"
+import { detachDriver } from "./detach.ts"
+import { PipelineLayer, StoreLayer } from "./layers.ts"
 import { printTransition } from "./ui/progress.ts"
 
 const background = Options.boolean("background").pipe(
@@ -13,15 +16,27 @@ const background = Options.boolean("background").pipe(
   Options.withDescription("detach: continue in the background and return at once"),
 )
 
+/** Hands the ticket to a background driver, unless a live process drives it already. */
+export const continueInBackground = (id: TicketId) =>
+  Effect.gen(function* () {
+    const busy = (yield* (yield* TicketLease).drivers()).get(id)
+    if (busy !== undefined) return yield* new TicketBusy({ id, pid: busy.pid, host: busy.host })
+    return yield* detachDriver(id, (yield* DevvyPaths).home)
+  }).pipe(Effect.provide(StoreLayer))
+
+/** Drives the ticket in this process, printing each transition, until it is terminal or interrupted. */
+export const driveInForeground = (id: TicketId) => driveTicket(id, printTransition).pipe(Effect.provide(PipelineLayer))
+
 export const resumeCommand = Command.make(
   "resume",
   { id: ticketIdArg, background },
   ({ id, background }) =>
     Effect.gen(function* () {
-      if (background) return yield* new NotBuiltYet({ what: "resuming a ticket in the background (-d)" })
-      yield* (yield* TicketStore).get(id)
-      yield* driveTicket(id, printTransition)
-    }).pipe(Effect.provide(StoreLayer)),
+      yield* Effect.flatMap(TicketStore, (store) => store.get(id)).pipe(Effect.provide(StoreLayer))
+      if (!background) return yield* driveInForeground(id)
+      const pid = yield* continueInBackground(id)
+      yield* Console.log(`Ticket ${id} continues in the background (pid ${pid}).`)
+    }),
 ).pipe(
   Command.withDescription(
     "Continue a ticket from its stored state, after Ctrl-C, a crash or a reboot, with nothing lost or repeated",

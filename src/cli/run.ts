@@ -5,12 +5,10 @@ import { Console, Effect, Option } from "effect"
 import * as path from "node:path"
 import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
-import { driveTicket } from "../pipeline/runner.ts"
 import { StoreLayer } from "./layers.ts"
 import { stdinIsTerminal } from "./ui/terminal.ts"
-import { printTransition } from "./ui/progress.ts"
 import { UsageError } from "./usage_error.ts"
-import { NotBuiltYet } from "./not_built.ts"
+import { continueInBackground, driveInForeground } from "./resume.ts"
 
 const text = (name: string, alias: string | undefined, description: string) => {
   const option = Options.text(name).pipe(Options.withDescription(description), Options.optional)
@@ -46,25 +44,29 @@ const required = (value: Option.Option<string>, flag: string, message: string) =
 
 export const runCommand = Command.make("run", options, (flags) =>
   Effect.gen(function* () {
-    const config = yield* AppConfig
-    const title = yield* required(flags.title, "title", "Title")
-    const description = yield* required(flags.description, "description", "Description")
-    const model = yield* Option.match(flags.model, {
-      onSome: Effect.succeed,
-      onNone: () => requireSetting(config, "model", config.model),
-    })
-    const repoUrl = localPathsAbsolute(
-      yield* Option.match(flags.repo, {
+    const ticket = yield* Effect.gen(function* () {
+      const config = yield* AppConfig
+      const title = yield* required(flags.title, "title", "Title")
+      const description = yield* required(flags.description, "description", "Description")
+      const model = yield* Option.match(flags.model, {
         onSome: Effect.succeed,
-        onNone: () => requireSetting(config, "repo_url", config.repoUrl),
-      }),
-    )
-    if (flags.background) return yield* new NotBuiltYet({ what: "running a ticket in the background (-d)" })
-    const store = yield* TicketStore
-    const ticket = yield* store.create({ title, description, repoUrl, model })
+        onNone: () => requireSetting(config, "model", config.model),
+      })
+      const repoUrl = localPathsAbsolute(
+        yield* Option.match(flags.repo, {
+          onSome: Effect.succeed,
+          onNone: () => requireSetting(config, "repo_url", config.repoUrl),
+        }),
+      )
+      return yield* (yield* TicketStore).create({ title, description, repoUrl, model })
+    }).pipe(Effect.provide(StoreLayer))
+    if (flags.background) {
+      yield* continueInBackground(ticket.id)
+      return yield* Console.log(ticket.id)
+    }
     yield* Console.log(`Ticket ${ticket.id}: ${ticket.title}`)
-    yield* driveTicket(ticket.id, printTransition)
-  }).pipe(Effect.provide(StoreLayer))).pipe(
+    yield* driveInForeground(ticket.id)
+  })).pipe(
     Command.withDescription(
       "Create a ticket and drive it: plan, implement, validate, open a pull request and answer reviews until merged",
     ),

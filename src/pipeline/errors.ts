@@ -10,16 +10,6 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
   }
 }
 
-/** The program for a state is not in this build: the ticket stays in that state, resumable later. */
-export class StateNotBuilt extends Schema.TaggedError<StateNotBuilt>()("StateNotBuilt", {
-  state: State,
-}) {
-  override get message(): string {
-    return `the ${this.state} state is not built yet in this version of devvy: the ticket stays in ${this.state} ` +
-      "and `devvy resume` continues it once a version that has it is installed"
-  }
-}
-
 /** An outage outlasted the retries: the ticket stays in its state, and `devvy resume` continues it. */
 export class TicketPaused extends Schema.TaggedError<TicketPaused>()("TicketPaused", {
   id: Schema.String,

@@ -1,53 +1,113 @@
-import { Effect } from "effect"
-import { isTerminal, type State } from "../domain/State.ts"
+import { Effect, Predicate } from "effect"
+import { isTerminal, type LiveState, type State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
-import type { AppConfig } from "../services/config/AppConfig.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
-import { StateNotBuilt, TicketFailed, type TicketRejected } from "./errors.ts"
+import { createPr } from "./create_pr.ts"
+import { TicketFailed, TicketPaused } from "./errors.ts"
+import { finish } from "./finish.ts"
+import { forgeLayerFor } from "./forge_for.ts"
+import { implement } from "./implement.ts"
+import { plan } from "./plan.ts"
+import { prepareEnv } from "./prepare_env.ts"
 import { received } from "./received.ts"
+import { respondToReview } from "./respond_to_review.ts"
+import { validate } from "./validate.ts"
+import { waitForReview } from "./wait_for_review.ts"
 
-/** A state's program: it does the state's work and names the next state. */
-type Step = (ticket: Ticket) => Effect.Effect<State, StateNotBuilt | TicketRejected, AppConfig>
-
-const notBuilt = (ticket: Ticket) => Effect.fail(new StateNotBuilt({ state: ticket.state }))
-
-const steps: Partial<Record<State, Step>> = {
+const steps = {
   RECEIVED: received,
-}
+  PREPARE_ENV: prepareEnv,
+  PLAN: plan,
+  IMPLEMENT: implement,
+  VALIDATE: validate,
+  CREATE_PR: createPr,
+  WAIT_FOR_REVIEW: waitForReview,
+  RESPOND_TO_REVIEW: respondToReview,
+} as const
+
+type AnyStep = (typeof steps)[keyof typeof steps]
+/** Every state's program seen as one type: the union of what each can fail with and needs. */
+type Step = (
+  ticket: Ticket,
+) => Effect.Effect<State, Effect.Effect.Error<ReturnType<AnyStep>>, Effect.Effect.Context<ReturnType<AnyStep>>>
 
 /**
- * Drives a ticket from its stored state until it is terminal, holding its lease throughout. Each transition is stored before the next
- * state starts, so a crash at any point resumes from the last stored state.
+ * Outages that retries have not outlasted: the ticket is not at fault, so it stays in its state for
+ * `devvy resume` instead of failing (which would delete its workspace).
+ */
+const outages: ReadonlySet<string> = new Set(["EngineUnreachable", "ForgeUnavailable", "AgentWorkerFailed"])
+
+const tagOf = (error: unknown) => Predicate.hasProperty(error, "_tag") ? String(error._tag) : "Error"
+const messageOf = (error: unknown) =>
+  Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : String(error)
+
+/**
+ * Drives a ticket from its stored state until it is terminal, holding its lease throughout. Each
+ * transition is stored before the next state starts, so a crash at any point resumes from the last
+ * stored state. A state's error fails the ticket, with the error's message stored; an outage pauses it.
  */
 export const driveTicket = (
   id: TicketId,
   onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
 ) => Effect.scoped(drive(id, onTransition))
 
+/** Runs the ticket's current state and stores the transition it leads to. */
+const advance = Effect.fn("Ticket.advance")(function* <E, R>(
+  ticket: Ticket & { readonly state: LiveState },
+  step: (ticket: Ticket) => Effect.Effect<State, E, R>,
+  onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
+) {
+  const store = yield* TicketStore
+  const log = yield* TicketLog
+  const { id, state: from } = ticket
+  const outcome = yield* step(ticket).pipe(
+    Effect.map((next): { readonly next: State; readonly error?: string } => ({ next })),
+    Effect.withSpan(`state.${from}`, { attributes: { "devvy.ticket": id, "devvy.state": from } }),
+    Effect.catchAll((error) => {
+      const message = messageOf(error)
+      const logged = log.append(id, from, "error", message)
+      return outages.has(tagOf(error))
+        ? Effect.zipRight(logged, Effect.fail(new TicketPaused({ id, state: from, reason: message })))
+        : Effect.as(logged, { next: "FAILED" as const, error: message })
+    }),
+  )
+  const moved = yield* store.transition(
+    id,
+    outcome.next,
+    outcome.error === undefined ? undefined : { error: outcome.error },
+  )
+  yield* log.append(id, from, "info", `${from} → ${moved.state}`)
+  yield* onTransition(moved, from)
+  return moved
+})
+
+const isLive = (ticket: Ticket): ticket is Ticket & { readonly state: LiveState } => !isTerminal(ticket.state)
+
 const drive = Effect.fn("Ticket.drive")(function* (
   id: TicketId,
   onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
 ) {
   const store = yield* TicketStore
-  const log = yield* TicketLog
   yield* (yield* TicketLease).hold(id)
+  yield* Effect.annotateCurrentSpan("devvy.ticket", id)
   let ticket = yield* store.get(id)
-  while (!isTerminal(ticket.state)) {
-    const from = ticket.state
-    const step = steps[from] ?? notBuilt
-    const next = yield* step(ticket).pipe(
-      Effect.catchTag("TicketRejected", (rejected) =>
-        log.append(id, from, "error", rejected.reason).pipe(
-          Effect.zipRight(store.transition(id, "FAILED", { error: rejected.reason })),
-          Effect.as("FAILED" as const),
-        )),
-    )
-    ticket = next === "FAILED" ? yield* store.get(id) : yield* store.transition(id, next)
-    yield* log.append(id, from, "info", `${from} → ${ticket.state}`)
-    yield* onTransition(ticket, from)
+  // RECEIVED checks the repository URL the forge is built from, so it runs before there is a forge.
+  if (ticket.state === "RECEIVED" && isLive(ticket)) ticket = yield* advance(ticket, received, onTransition)
+  if (isLive(ticket)) {
+    const config = yield* AppConfig
+    ticket = yield* Effect.gen(function* () {
+      let current: Ticket = ticket
+      while (isLive(current)) {
+        const step: Step = steps[current.state]
+        current = yield* advance(current, step, onTransition)
+      }
+      yield* finish(current)
+      return current
+    }).pipe(Effect.provide(forgeLayerFor(ticket.repoUrl, config)))
   }
   if (ticket.state === "FAILED") return yield* new TicketFailed({ id, reason: ticket.error ?? "failed" })
   return ticket

@@ -1,0 +1,30 @@
+import { Effect, Option } from "effect"
+import type { State } from "../domain/State.ts"
+import type { Ticket } from "../domain/Ticket.ts"
+import { Opencode } from "../services/agent/Opencode.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
+import { ensureWorker } from "./worker.ts"
+
+/**
+ * One opencode run in the ticket's worker, continuing the ticket's session when it has one. The worker
+ * is looked up (or started again) first, so a phase resumed after a crash or a reboot finds one.
+ */
+export const runAgent = Effect.fn("Agent.phase")(function* (
+  ticketId: Ticket["id"],
+  phase: State,
+  prompt: string,
+  options: { readonly newSession?: boolean } = {},
+) {
+  const store = yield* TicketStore
+  const ticket = yield* store.get(ticketId)
+  const worker = yield* ensureWorker(ticket.id)
+  return yield* (yield* Opencode).run({
+    ticketId: ticket.id,
+    phase,
+    worker,
+    model: ticket.model,
+    prompt,
+    session: options.newSession === true ? Option.none() : Option.fromNullable(ticket.opencodeSession),
+    title: `devvy ${ticket.id}: ${ticket.title}`.slice(0, 100),
+  })
+})

@@ -1,0 +1,63 @@
+import { Effect, Option } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { State } from "../domain/State.ts"
+import type { Ticket } from "../domain/Ticket.ts"
+import { pullRequestDescription, pullRequestPrompt } from "../services/agent/prompts.ts"
+import { Forge } from "../services/forge/Forge.ts"
+import { TicketLog } from "../services/store/TicketLog.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
+import { Workspace } from "../services/workspace/Workspace.ts"
+import { runAgent } from "./agent_phase.ts"
+
+/** Where Azure DevOps and GitHub look for a pull request template, first match wins. */
+const templatePaths = [
+  ".azuredevops/pull_request_template.md",
+  ".vsts/pull_request_template.md",
+  "docs/pull_request_template.md",
+  ".github/pull_request_template.md",
+  "pull_request_template.md",
+]
+
+const readTemplate = (workspace: string): string | undefined => {
+  const found = templatePaths.map((p) => path.join(workspace, p)).find((p) => fs.existsSync(p))
+  return found === undefined ? undefined : fs.readFileSync(found, "utf8")
+}
+
+/**
+ * CREATE_PR: commit, push, and open the pull request, or take the open one for the branch. The lookup
+ * comes first, so a CREATE_PR resumed after the forge answered but before the store recorded it opens
+ * nothing twice (the forge's own create is idempotent too).
+ */
+export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) {
+  const forge = yield* Forge
+  const workspace = yield* Workspace
+  const store = yield* TicketStore
+  const log = yield* TicketLog
+  if (yield* workspace.commitAll(ticket.id, ticket.title)) {
+    yield* log.append(ticket.id, "CREATE_PR", "info", "committed the change")
+  }
+  yield* workspace.push(ticket.id, forge.gitAuthHeader)
+  yield* log.append(ticket.id, "CREATE_PR", "info", `pushed ${ticket.branch}`)
+  const existing = yield* forge.findPullRequest(ticket.branch)
+  const pr = Option.isSome(existing) ? existing.value : yield* Effect.gen(function* () {
+    const repository = yield* forge.repository
+    const template = readTemplate(workspace.path(ticket.id))
+    const answer = yield* runAgent(ticket.id, "CREATE_PR", pullRequestPrompt({ title: ticket.title, template }))
+    return yield* forge.createPullRequest({
+      sourceBranch: ticket.branch,
+      targetBranch: repository.defaultBranch,
+      title: ticket.title,
+      description: pullRequestDescription(answer.text),
+    })
+  })
+  yield* store.update(ticket.id, { prNumber: pr.number, prUrl: pr.url })
+  yield* log.append(
+    ticket.id,
+    "CREATE_PR",
+    "info",
+    `${Option.isSome(existing) ? "reusing the open" : "opened"} pull request #${pr.number}: ${pr.url}`,
+  )
+  const next: State = "WAIT_FOR_REVIEW"
+  return next
+})

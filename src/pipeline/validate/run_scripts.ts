@@ -1,0 +1,97 @@
+import { Effect, Option } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { TicketId } from "../../domain/TicketId.ts"
+import { type FailedValidation, validationScripts } from "../../services/agent/prompts.ts"
+import { AppConfig } from "../../services/config/AppConfig.ts"
+import { DockerEngine } from "../../services/docker/DockerEngine.ts"
+import { TicketLog } from "../../services/store/TicketLog.ts"
+import { detectBuildTarget } from "./build_target.ts"
+import { OutputTail } from "./output_tail.ts"
+
+/** format.sh may fail without failing the ticket; its changes are kept either way. */
+const fatal = (script: string): boolean => !script.endsWith("format.sh")
+
+export type ValidationOutcome = Omit<FailedValidation, "attempt" | "maxAttempts">
+
+/**
+ * Builds the repository's image and runs its scripts in a throw-away container that gets the workspace
+ * (with its .env) and nothing else: no PAT, no agent credentials, no Docker socket. The container and
+ * the image are removed when the scope closes, pass or fail. The first fatal failure is returned.
+ */
+export const runValidation = Effect.fn("Validate.run")(function* (
+  id: TicketId,
+  workspace: string,
+  repoName: string,
+) {
+  const docker = yield* DockerEngine
+  const config = yield* AppConfig
+  const log = yield* TicketLog
+  const say = (level: "info" | "warn" | "error" | "debug", message: string) =>
+    log.append(id, "VALIDATE", level, message)
+
+  const target = yield* detectBuildTarget(workspace, repoName)
+  yield* say(
+    "info",
+    `validation image: ${target._tag === "WorkerImage" ? "the worker image" : "built from"} (${target.source})`,
+  )
+  let image = config.docker.workerImage
+  if (target._tag === "Dockerfile") {
+    const tag = `devvy-validate-${id}:${Date.now().toString(36)}`
+    const tail = new OutputTail()
+    const built = yield* Effect.acquireRelease(
+      docker.buildImage({
+        tag,
+        context: { directory: target.context, dockerfile: target.dockerfile },
+        buildArgs: target.args,
+        labels: { "devvy.ticket": id, "devvy.role": "validate" },
+        onProgress: (line) => Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(say("debug", line))),
+      }).pipe(Effect.either),
+      () => docker.removeImage(tag, { force: true }).pipe(Effect.ignore),
+    )
+    if (built._tag === "Left") {
+      if (built.left._tag !== "BuildFailed") return yield* built.left
+      yield* say("error", built.left.message)
+      return Option.some<ValidationOutcome>({ script: "docker build", exitCode: 1, output: built.left.message })
+    }
+    image = tag
+  }
+
+  const container = yield* docker.runContainer({
+    image,
+    entrypoint: ["sleep"],
+    cmd: ["infinity"],
+    init: true,
+    user: `${Deno.uid() ?? 0}:${Deno.gid() ?? 0}`,
+    labels: { "devvy.ticket": id, "devvy.role": "validate" },
+    binds: [`${workspace}:/workspace`],
+    workingDir: "/workspace",
+    env: { HOME: "/tmp", CI: "true" },
+    network: config.docker.network,
+  })
+
+  for (const script of validationScripts) {
+    if (!fs.existsSync(path.join(workspace, script))) {
+      yield* say("info", `${script}: not in the repository, skipped`)
+      continue
+    }
+    yield* say("info", `running ${script}`)
+    const tail = new OutputTail()
+    const { exitCode } = yield* docker.exec(container.id, {
+      cmd: ["bash", script],
+      workingDir: "/workspace",
+      timeout: config.agent.phaseTimeout,
+      onLine: (stream, line) =>
+        Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(say(stream === "stderr" ? "warn" : "debug", line))),
+    })
+    if (exitCode === 0) {
+      yield* say("info", `${script} passed`)
+    } else if (!fatal(script)) {
+      yield* say("warn", `${script} exited with ${exitCode}: not fatal, its changes are kept`)
+    } else {
+      yield* say("error", `${script} failed with exit code ${exitCode}`)
+      return Option.some<ValidationOutcome>({ script, exitCode, output: tail.text() })
+    }
+  }
+  return Option.none<ValidationOutcome>()
+}, Effect.scoped)

@@ -1,0 +1,54 @@
+import { Effect } from "effect"
+import type { State } from "../domain/State.ts"
+import type { Ticket } from "../domain/Ticket.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { Forge } from "../services/forge/Forge.ts"
+import { ReplyLedger } from "../services/store/ReplyLedger.ts"
+import { TicketLog } from "../services/store/TicketLog.ts"
+import { TicketRejected } from "./errors.ts"
+import { threadsToAnswer } from "./review/trusted_threads.ts"
+
+/** The pull request this ticket opened: a ticket past CREATE_PR always has one. */
+export const pullRequestNumber = (ticket: Ticket) =>
+  ticket.prNumber === null
+    ? Effect.fail(new TicketRejected({ reason: `ticket ${ticket.id} is in ${ticket.state} but has no pull request` }))
+    : Effect.succeed(ticket.prNumber)
+
+/**
+ * WAIT_FOR_REVIEW: polls every `poll_interval`. Merged → MERGED; abandoned → FAILED; a person's new
+ * comment → RESPOND_TO_REVIEW. A forge that stays unreachable through its retries is waited out, not
+ * taken for a verdict: reviews take days, outages take minutes.
+ */
+export const waitForReview = Effect.fn("State.WAIT_FOR_REVIEW")(function* (ticket: Ticket) {
+  const forge = yield* Forge
+  const config = yield* AppConfig
+  const ledger = yield* ReplyLedger
+  const log = yield* TicketLog
+  const number = yield* pullRequestNumber(ticket)
+  yield* log.append(ticket.id, "WAIT_FOR_REVIEW", "info", `waiting for review on pull request #${number}`)
+  while (true) {
+    const verdict = yield* Effect.gen(function* () {
+      const pr = yield* forge.pullRequest(number)
+      if (pr.status === "completed") return "MERGED" satisfies State
+      if (pr.status === "abandoned") return yield* new TicketRejected({ reason: "pull request abandoned" })
+      const threads = yield* forge.threads(number)
+      const waiting = threadsToAnswer(threads, yield* ledger.handled(ticket.id), {
+        ignoreAuthors: config.agent.ignoreAuthors,
+      })
+      return waiting.length > 0 ? "RESPOND_TO_REVIEW" satisfies State : undefined
+    }).pipe(
+      Effect.catchTag(
+        "ForgeUnavailable",
+        (error) =>
+          log.append(ticket.id, "WAIT_FOR_REVIEW", "warn", `${error.message}; polling again`).pipe(
+            Effect.as(undefined),
+          ),
+      ),
+    )
+    if (verdict !== undefined) {
+      const next: State = verdict
+      return next
+    }
+    yield* Effect.sleep(config.agent.pollInterval)
+  }
+})

@@ -1,0 +1,61 @@
+import { Effect } from "effect"
+import type { TicketId } from "../domain/TicketId.ts"
+import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
+import { workerPaths } from "../services/agent/credentials.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
+import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import { ensureWorkerImage } from "../services/docker/worker_image.ts"
+import { TicketLog } from "../services/store/TicketLog.ts"
+
+const labels = (id: TicketId) => ({ "devvy.ticket": id, "devvy.role": "worker" })
+
+/** The user the worker runs as: the invoking user, so files in the workspace stay theirs. */
+const invokingUser = (): string => `${Deno.uid() ?? 0}:${Deno.gid() ?? 0}`
+
+/**
+ * The ticket's worker container: the running one found by its label (after a crash or from another
+ * process), else a fresh one over the existing workspace. It outlives the process on purpose, so that
+ * `devvy resume` re-attaches to it; MERGED, FAILED and CANCELLED remove it.
+ */
+export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) {
+  const docker = yield* DockerEngine
+  const config = yield* AppConfig
+  const paths = yield* DevvyPaths
+  const log = yield* TicketLog
+  const found = yield* docker.listContainers(labels(id))
+  const running = found.find((c) => c.running)
+  if (running !== undefined) {
+    yield* log.append(id, "PREPARE_ENV", "info", `re-attached to worker ${running.name}`)
+    return running.id
+  }
+  for (const stale of found) yield* docker.removeContainer(stale.id)
+  const built = yield* ensureWorkerImage(config.docker.workerImage, {
+    caBundle: config.docker.caBundle,
+    onProgress: (line) => log.append(id, "PREPARE_ENV", "debug", `worker image: ${line}`),
+  })
+  if (built) yield* log.append(id, "PREPARE_ENV", "info", `built the worker image ${config.docker.workerImage}`)
+  const mounts = yield* (yield* AgentCredentials).prepare(id)
+  const container = yield* docker.createContainer({
+    image: config.docker.workerImage,
+    name: `devvy-worker-${id}`,
+    cmd: ["sleep", "infinity"],
+    init: true,
+    user: invokingUser(),
+    labels: labels(id),
+    binds: [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
+    env: mounts.env,
+    workingDir: workerPaths.workspace,
+    network: config.docker.network,
+  })
+  yield* docker.startContainer(container)
+  yield* log.append(id, "PREPARE_ENV", "info", `started worker devvy-worker-${id} (${config.docker.workerImage})`)
+  return container
+})
+
+/** Stops and removes every container of the ticket; what is already gone is fine. */
+export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId) {
+  const docker = yield* DockerEngine
+  const found = yield* docker.listContainers({ "devvy.ticket": id })
+  for (const container of found) yield* docker.removeContainer(container.id)
+})
