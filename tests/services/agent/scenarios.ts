@@ -66,6 +66,8 @@ export const withTicket = <R, A, E>(
     readonly settings?: Readonly<Record<string, string>>
     /** The user's auth.json; the mock provider's key then comes from it instead of the config. */
     readonly auth?: unknown
+    /** More of the user's opencode config, beside the mock provider. */
+    readonly userConfig?: Readonly<Record<string, unknown>>
   } = {},
 ) =>
   Effect.gen(function* () {
@@ -82,7 +84,7 @@ export const withTicket = <R, A, E>(
       const credentials = yield* AgentCredentials
       const provider = mockProviderConfig(mock, { cost, ...(options.auth ? {} : { apiKey: "mock-key" }) })
       yield* Effect.sync(() => {
-        fs.writeFileSync(configFile, JSON.stringify(provider))
+        fs.writeFileSync(configFile, JSON.stringify({ ...provider, ...options.userConfig }))
         if (!options.auth) return
         fs.mkdirSync(path.dirname(credentials.hostAuth), { recursive: true })
         fs.writeFileSync(credentials.hostAuth, JSON.stringify(options.auth), { mode: 0o600 })
