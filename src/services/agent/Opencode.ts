@@ -43,9 +43,10 @@ export const make = Effect.gen(function* () {
   })
 
   const attempt = Effect.fnUntraced(function* (input: RunInput) {
-    const process = yield* runner.start(input.worker, {
-      ...opencodeCommand({ ...input, userConfig: Option.isSome(config.agent.opencodeConfig) }),
-    })
+    const process = yield* runner.start(
+      input.worker,
+      opencodeCommand({ ...input, userConfig: Option.isSome(config.agent.opencodeConfig) }),
+    )
     yield* Effect.addFinalizer(() => process.kill)
     const state = yield* Ref.make(initialRunState)
     const lastEventAt = yield* Ref.make(yield* Clock.currentTimeMillis)

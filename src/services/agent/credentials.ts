@@ -138,5 +138,14 @@ export const makeCredentials = Effect.gen(function* () {
     if (changed) yield* writePrivate(hostAuth, merged).pipe(Effect.orDie)
   })
 
-  return { hostAuth, prepare, beforeRun, afterRun } as const
+  /**
+   * At MERGED, FAILED and CANCELLED, after the worker is gone: the agent directory goes, with its session
+   * database and any OAuth copy, once its refreshed tokens have been merged back.
+   */
+  const remove = Effect.fn("Agent.removeData")(function* (id: TicketId) {
+    yield* afterRun(id)
+    yield* fs.remove(agentDir(paths, id), { recursive: true, force: true }).pipe(Effect.orDie)
+  })
+
+  return { hostAuth, prepare, beforeRun, afterRun, remove } as const
 })

@@ -141,3 +141,25 @@ it.live(
       })),
   Layer.empty,
 )
+
+it.live(
+  "removing a ticket's agent data merges refreshed tokens back first, then deletes the directory",
+  () =>
+    withCredentials(() => ({}), (dir) =>
+      Effect.gen(function* () {
+        writeAuth(dir, { "github-copilot": copilot("old", 1000) })
+        const credentials = yield* AgentCredentials
+        yield* credentials.prepare(id)
+        yield* credentials.beforeRun(id)
+        const agentDir = path.join(dir, "devvy", "agent", id)
+        fs.writeFileSync(
+          path.join(agentDir, "data", "opencode", "auth.json"),
+          JSON.stringify({ "github-copilot": copilot("new", 2000) }),
+        )
+        yield* credentials.remove(id)
+        assert.equal(fs.existsSync(agentDir), false)
+        assert.deepEqual(readJson(credentials.hostAuth), { "github-copilot": copilot("new", 2000) })
+        yield* credentials.remove(id)
+      })),
+  Layer.empty,
+)
