@@ -52,19 +52,13 @@ export const planThenImplement = <R>(kit: WorkerKit<R>) =>
       assert.ok(log.includes(`PLAN agent: ${plan}`))
       assert.ok(log.some((l) => l.startsWith("IMPLEMENT tool write: ")))
       assert.ok(log.some((l) => l.startsWith("IMPLEMENT tool bash: cat hello.txt")))
-    }))
 
-export const usagePerPhase = <R>(kit: WorkerKit<R>) =>
-  withTicket(kit, ticketScript, ({ ticket, run }) =>
-    Effect.gen(function* () {
-      const planned = yield* run("PLAN", planPrompt(ticketText), Option.none())
-      const implemented = yield* run("IMPLEMENT", implementPrompt(), Option.some(planned.sessionId))
       const phases = yield* (yield* AgentUsage).byPhase(ticket.id)
       assert.deepEqual(phases.map((p) => p.phase), ["PLAN", "IMPLEMENT"])
       // opencode reports input without the cached part: 1500 sent, 500 of them from the cache.
       assert.deepEqual([phases[0].usage.input, phases[0].usage.cacheRead, phases[0].usage.output], [1000, 500, 60])
       assert.deepEqual([phases[1].usage.input, phases[1].usage.output], [2000 + 2100 + 2200, 30 + 10 + 12])
-      assert.deepEqual(phases[1].usage.input, implemented.usage.input)
+      assert.equal(phases[1].usage.input, implemented.usage.input)
       assert.ok(phases[0].usage.cost > 0, "the model's price gives a cost")
       assert.equal(phases[0].usage.cost, planned.usage.cost)
     }))

@@ -3,17 +3,15 @@
  * the mock model on 127.0.0.1 (the container uses the host's network to reach it).
  */
 import { it } from "../../support/effect_test.ts"
-import { modelError, permissionAsked, planThenImplement, usagePerPhase } from "./opencode_scenarios.ts"
+import { modelError, permissionAsked, planThenImplement } from "./opencode_scenarios.ts"
 import { engine, live, worker } from "./worker_kit.ts"
 
 it.live(
-  "in a worker, PLAN then IMPLEMENT in one session leaves the scripted file and replays the plan",
+  "in a worker, PLAN then IMPLEMENT in one session leaves the scripted file, replays the plan and stores tokens per phase",
   () => planThenImplement(worker),
   engine,
   live,
 )
-
-it.live("in a worker, tokens and cost are stored per phase", () => usagePerPhase(worker), engine, live)
 
 it.live(
   "in a worker, a model error fails the phase with the model's own message",
