@@ -95,6 +95,16 @@ export class AgentModelInvalid extends Schema.TaggedError<AgentModelInvalid>()("
   }
 }
 
+/** opencode no longer knows the session to continue (its data directory was lost): start a new one. */
+export class AgentSessionNotFound extends Schema.TaggedError<AgentSessionNotFound>()("AgentSessionNotFound", {
+  sessionId: Schema.String,
+}) {
+  override get message(): string {
+    return `opencode no longer has session ${this.sessionId} (its data under $DEVVY_HOME/agent/ is gone): ` +
+      "the phase has to start over in a new session"
+  }
+}
+
 /** Every way an agent run can fail; each says what to do. */
 export type AgentError =
   | AgentModelError
@@ -105,3 +115,4 @@ export type AgentError =
   | AgentRejected
   | AgentExited
   | AgentWorkerFailed
+  | AgentSessionNotFound

@@ -5,7 +5,7 @@ import { AppConfig } from "../config/AppConfig.ts"
 import { TicketLog } from "../store/TicketLog.ts"
 import { TicketStore } from "../store/TicketStore.ts"
 import { AgentCredentials } from "./AgentCredentials.ts"
-import { AgentModelInvalid, AgentStalled, AgentTimeout } from "./AgentError.ts"
+import { type AgentExited, AgentModelInvalid, AgentSessionNotFound, AgentStalled, AgentTimeout } from "./AgentError.ts"
 import { AgentRunner, type ProcessLine } from "./AgentRunner.ts"
 import { AgentUsage } from "./AgentUsage.ts"
 import { describeLine, parseLine } from "./events.ts"
@@ -24,6 +24,12 @@ export interface RunInput {
   readonly session: Option.Option<string>
   readonly title: string
 }
+
+/** opencode's answer to `--session` with an id its database does not hold. */
+const sessionLost = (input: RunInput, exited: AgentExited): AgentSessionNotFound | undefined =>
+  Option.isSome(input.session) && /session not found/i.test(exited.stderr)
+    ? new AgentSessionNotFound({ sessionId: input.session.value })
+    : undefined
 
 /** How long a run that has finished (its last step "stop") may take to exit before devvy ends it. */
 const finishGrace = Duration.seconds(5)
@@ -108,6 +114,7 @@ export const make = Effect.gen(function* () {
         duration: config.agent.phaseTimeout,
         onTimeout: () => new AgentTimeout({ phase: input.phase, seconds: phaseSeconds }),
       }),
+      Effect.catchTag("AgentExited", (exited) => Effect.fail(sessionLost(input, exited) ?? exited)),
       Effect.tapError((error) => log.append(input.ticketId, input.phase, "error", error.message)),
       Effect.ensuring(credentials.afterRun(input.ticketId)),
     )

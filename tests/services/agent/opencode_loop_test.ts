@@ -228,3 +228,19 @@ it.effect(
       })),
   Layer.empty,
 )
+
+it.effect(
+  "continuing a session opencode no longer has fails with AgentSessionNotFound",
+  () =>
+    withAgent(
+      { output: [{ after: 1, fd: "stderr", line: "\u001B[91mError: \u001B[0mSession not found" }], exit: 1 },
+      (runs) =>
+        Effect.gen(function* () {
+          const ticket = yield* newTicket
+          const error = yield* Effect.flip(yield* runFor(runs, ticket.id, 3, Option.some("ses_gone")))
+          assert.equal(error._tag, "AgentSessionNotFound")
+          assert.match(error.message, /session ses_gone/)
+        }),
+    ),
+  Layer.empty,
+)
