@@ -8,10 +8,11 @@
  * auth.json (`$XDG_DATA_HOME/opencode/auth.json` on the host) reaches the worker in one of two ways:
  * - API keys only: the file itself, bind-mounted read-only. opencode never writes it.
  * - any OAuth entry (GitHub Copilot and the like): opencode writes refreshed tokens back. A writable mount
- *   of the user's file was rejected: opencode may replace the file by rename, which a single-file bind
- *   mount cannot take, and parallel tickets would race on one file. Instead a copy (mode 600) goes into the
- *   ticket's agent directory before every run, and after the run each OAuth entry whose `expires` moved
- *   forward is merged back into the user's file, atomically, leaving every other entry as it was.
+ *   of the user's own file was rejected: parallel tickets would all rewrite that one file, a run killed
+ *   mid-write would leave it truncated, and a single-file bind mount breaks the day the writer replaces
+ *   the file by rename. Instead a copy (mode 600) goes into the ticket's agent directory before every run,
+ *   and after the run each OAuth entry whose `expires` moved forward is merged back into the user's file,
+ *   atomically (write beside, rename), leaving every other entry as it was.
  */
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Config, Effect, Option, Schema } from "effect"
