@@ -138,8 +138,14 @@ export interface DockerEngineShape {
   readonly importImage: (
     options: { readonly repo: string; readonly tag: string; readonly tar: ReadableStream<Uint8Array> },
   ) => Effect.Effect<void, EngineError>
-  /** Removes the image; a missing image is not an error. */
-  readonly removeImage: (image: string, options?: { readonly force?: boolean }) => Effect.Effect<void, EngineError>
+  /**
+   * Removes the image; a missing image is not an error. `prune: false` keeps its untagged parent layers,
+   * so the next build of the same Dockerfile is served from the cache.
+   */
+  readonly removeImage: (
+    image: string,
+    options?: { readonly force?: boolean; readonly prune?: boolean },
+  ) => Effect.Effect<void, EngineError>
 
   /** The new container's id. */
   readonly createContainer: (

@@ -160,11 +160,11 @@ export const makeImages = (api: Api) => {
       }),
     )
 
-  const remove = (image: string, options?: { readonly force?: boolean }) =>
+  const remove = (image: string, options?: { readonly force?: boolean; readonly prune?: boolean }) =>
     api.call({
       method: "DELETE",
       path: path(image),
-      query: { force: options?.force === false ? undefined : "1" },
+      query: { force: options?.force === false ? undefined : "1", noprune: options?.prune === false ? "1" : undefined },
       subject: { image },
     }).pipe(
       Effect.catchTags({

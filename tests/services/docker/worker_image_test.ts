@@ -28,7 +28,8 @@ it.live(
       const docker = yield* DockerEngine
       const base = yield* ensureDebianBase
       const name = `devvy-test/worker:${crypto.randomUUID().slice(0, 8)}`
-      yield* Effect.addFinalizer(() => Effect.ignore(docker.removeImage(name)))
+      // Its layers stay cached for the next run: only the tag goes.
+      yield* Effect.addFinalizer(() => Effect.ignore(docker.removeImage(name, { prune: false })))
       const built = yield* ensureWorkerImage(name, { baseImage: base, caBundle: Option.fromNullable(hostCaBundle) })
       assert.equal(built, true)
       assert.equal(yield* ensureWorkerImage(name), false, "a second call finds the image and builds nothing")
@@ -38,7 +39,7 @@ it.live(
         cmd: [
           "sh",
           "-c",
-          'opencode --version && git --version && rg --version | head -n 1 && echo "home=$HOME" && ' +
+          'opencode --version && git --version && rg --version 2>/dev/null | head -n 1 && echo "home=$HOME" && ' +
           'touch "$HOME/probe" && echo writable && echo "ca=$NODE_EXTRA_CA_CERTS"',
         ],
         onLine: (_stream, line) => Effect.sync(() => lines.push(line)),
