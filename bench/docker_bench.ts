@@ -15,16 +15,29 @@ const median = (values: Array<number>): number => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-/** Times each iteration after one untimed warm-up. */
-const measure = async (run: () => Promise<void>): Promise<number> => {
-  await run()
-  const times: Array<number> = []
+/**
+ * Times both contenders after one untimed warm-up each, alternating them so that whatever else the
+ * engine is doing weighs on both alike. Returns the two medians in milliseconds.
+ */
+const measurePair = async (
+  devvy: () => Promise<void>,
+  cli: () => Promise<void>,
+): Promise<readonly [number, number]> => {
+  await devvy()
+  await cli()
+  const times: [Array<number>, Array<number>] = [[], []]
   for (let i = 0; i < ITERATIONS; i++) {
-    const start = performance.now()
-    await run()
-    times.push(performance.now() - start)
+    for (
+      const [slot, run] of (i % 2 === 0 ? [[0, devvy], [1, cli]] : [[1, cli], [0, devvy]]) as Array<
+        [0 | 1, () => Promise<void>]
+      >
+    ) {
+      const start = performance.now()
+      await run()
+      times[slot].push(performance.now() - start)
+    }
   }
-  return median(times)
+  return [median(times[0]), median(times[1])]
 }
 
 /** The CLI, told the engine's API version: newer clients refuse to downgrade on their own. */
@@ -54,34 +67,33 @@ export default async (): Promise<ReadonlyArray<string>> => {
     const target = yield* docker.runContainer({ image, cmd: ["sleep", "3600"], labels })
     const run = <A, E>(effect: Effect.Effect<A, E>) => () => Effect.runPromise(Effect.asVoid(effect))
 
-    const devvyExec = yield* Effect.promise(() => measure(run(docker.exec(target.id, { cmd: ["true"] }))))
-    const cliExec = yield* Effect.promise(() => measure(() => cli("exec", target.id, "true").then(() => undefined)))
+    const [devvyExec, cliExec] = yield* Effect.promise(() =>
+      measurePair(run(docker.exec(target.id, { cmd: ["true"] })), () => cli("exec", target.id, "true").then(() => {}))
+    )
 
     const lifecycle = Effect.gen(function* () {
       const id = yield* docker.createContainer({ image, cmd: ["sleep", "3600"], labels })
       yield* docker.startContainer(id)
       yield* docker.removeContainer(id)
     })
-    const devvyLifecycle = yield* Effect.promise(() => measure(run(lifecycle)))
-    const cliLifecycle = yield* Effect.promise(() =>
-      measure(async () => {
-        const id = await cli(
-          "run",
-          "-d",
-          "--security-opt",
-          "no-new-privileges",
-          "--label",
-          "devvy.bench=docker",
-          image,
-          "sleep",
-          "3600",
-        )
-        await cli("rm", "-f", id)
-      })
-    )
+    const cliLifecycle = async () => {
+      const id = await cli(
+        "run",
+        "-d",
+        "--security-opt",
+        "no-new-privileges",
+        "--label",
+        "devvy.bench=docker",
+        image,
+        "sleep",
+        "3600",
+      )
+      await cli("rm", "-f", id)
+    }
+    const [devvyLifecycle, cliLifecycleMedian] = yield* Effect.promise(() => measurePair(run(lifecycle), cliLifecycle))
     return [
       ...comparison("docker-exec", devvyExec, cliExec),
-      ...comparison("docker-create-start-remove", devvyLifecycle, cliLifecycle),
+      ...comparison("docker-create-start-remove", devvyLifecycle, cliLifecycleMedian),
     ]
   })
   return await Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(DockerEngine.at(host))))
