@@ -18,13 +18,19 @@ export const runAgent = Effect.fn("Agent.phase")(function* (
   const store = yield* TicketStore
   const ticket = yield* store.get(ticketId)
   const worker = yield* ensureWorker(ticket.id)
-  return yield* (yield* Opencode).run({
-    ticketId: ticket.id,
-    phase,
-    worker,
-    model: ticket.model,
-    prompt,
-    session: options.newSession === true ? Option.none() : Option.fromNullable(ticket.opencodeSession),
-    title: `devvy ${ticket.id}: ${ticket.title}`.slice(0, 100),
-  })
+  const opencode = yield* Opencode
+  const run = (session: Option.Option<string>) =>
+    opencode.run({
+      ticketId: ticket.id,
+      phase,
+      worker,
+      model: ticket.model,
+      prompt,
+      session,
+      title: `devvy ${ticket.id}: ${ticket.title}`.slice(0, 100),
+    })
+  const session = options.newSession === true ? Option.none() : Option.fromNullable(ticket.opencodeSession)
+  // A session opencode no longer has (its data directory was lost) is started afresh rather than failing
+  // the ticket: the conversation is gone, but the work itself is in the workspace the new session sees.
+  return yield* run(session).pipe(Effect.catchTag("AgentSessionNotFound", () => run(Option.none())))
 })

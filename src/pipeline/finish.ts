@@ -1,12 +1,20 @@
 import { Effect } from "effect"
 import type { Ticket } from "../domain/Ticket.ts"
+import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { removeWorkers } from "./worker.ts"
 
-/** MERGED, FAILED, CANCELLED: the ticket's containers and workspace go; the store keeps its record. */
+/** MERGED, FAILED, CANCELLED: the ticket's containers, workspace and agent files go; the store keeps its record. */
 export const finish = Effect.fn("State.finish")(function* (ticket: Ticket) {
   yield* removeWorkers(ticket.id)
   yield* (yield* Workspace).delete(ticket.id)
-  yield* (yield* TicketLog).append(ticket.id, ticket.state, "info", "removed the worker and the workspace")
+  // The agent directory may hold a copy of an OAuth token: refreshed tokens are merged back, then it goes.
+  yield* (yield* AgentCredentials).remove(ticket.id)
+  yield* (yield* TicketLog).append(
+    ticket.id,
+    ticket.state,
+    "info",
+    "removed the worker, the workspace and the agent directory",
+  )
 })
