@@ -18,11 +18,12 @@ it.live(
     Effect.gen(function* () {
       const docker = yield* DockerEngine
       const id = yield* worker
+      // The engine reads stdout and stderr on separate pipes: only the pauses order lines across them.
       const events = yield* docker.execStream(id, {
         cmd: [
           "sh",
           "-c",
-          "echo one; echo two >&2; sleep 0.05; printf 'three\\nfour'; sleep 0.05; echo five >&2; exit 7",
+          "echo one; sleep 0.3; echo two >&2; sleep 0.3; printf 'three\\nfour'; sleep 0.3; echo five >&2; exit 7",
         ],
       }).pipe(Stream.runCollect, Effect.map(Chunk.toArray))
       assert.deepEqual(
