@@ -16,6 +16,7 @@ import { prepareEnv } from "./prepare_env.ts"
 import { received } from "./received.ts"
 import { respondToReview } from "./respond_to_review.ts"
 import { validate } from "./validate.ts"
+import { recoverFromDeadDriver } from "./worker.ts"
 import { waitForReview } from "./wait_for_review.ts"
 
 const steps = {
@@ -100,6 +101,7 @@ const drive = Effect.fn("Ticket.drive")(function* (
   if (isLive(ticket)) {
     const config = yield* AppConfig
     ticket = yield* Effect.gen(function* () {
+      if (ticket.state !== "PREPARE_ENV") yield* recoverFromDeadDriver(id)
       let current: Ticket = ticket
       while (isLive(current)) {
         const step: Step = steps[current.state]

@@ -59,3 +59,23 @@ export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId)
   const found = yield* docker.listContainers({ "devvy.ticket": id })
   for (const container of found) yield* docker.removeContainer(container.id)
 })
+
+/**
+ * What a driver that died (kill -9, a reboot) may have left: an opencode process still running in the
+ * worker, a validation container. Restarting the worker ends the one without losing the workspace or
+ * the agent's data, which live in bind mounts; the other is removed. Run once when a driver takes over.
+ */
+export const recoverFromDeadDriver = Effect.fn("Worker.recover")(function* (id: TicketId) {
+  const docker = yield* DockerEngine
+  const log = yield* TicketLog
+  const found = yield* docker.listContainers({ "devvy.ticket": id })
+  for (const container of found) {
+    if (container.labels["devvy.role"] === "worker" && container.running) {
+      yield* docker.stopContainer(container.id, { timeout: "2 seconds" })
+      yield* docker.startContainer(container.id)
+      yield* log.append(id, "PREPARE_ENV", "info", `restarted worker ${container.name} to end what an earlier run left`)
+    } else if (container.labels["devvy.role"] === "validate") {
+      yield* docker.removeContainer(container.id)
+    }
+  }
+})

@@ -9,6 +9,9 @@ import { TicketLog } from "../../services/store/TicketLog.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
 
+/** The image VALIDATE builds for a ticket. */
+export const validationImage = (id: TicketId): string => `devvy-validate-${id}:latest`
+
 /** format.sh may fail without failing the ticket; its changes are kept either way. */
 const fatal = (script: string): boolean => !script.endsWith("format.sh")
 
@@ -37,7 +40,9 @@ export const runValidation = Effect.fn("Validate.run")(function* (
   )
   let image = config.docker.workerImage
   if (target._tag === "Dockerfile") {
-    const tag = `devvy-validate-${id}:${Date.now().toString(36)}`
+    // One tag per ticket: a build after a crash replaces (and first removes) what the dead run left.
+    const tag = validationImage(id)
+    yield* docker.removeImage(tag, { force: true })
     const tail = new OutputTail()
     const built = yield* Effect.acquireRelease(
       docker.buildImage({

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict"
+import { Effect, Layer, Schema } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { TicketId } from "../../src/domain/TicketId.ts"
+import { LocalPullRequests } from "../../src/services/forge/local/LocalPullRequests.ts"
+import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { ticketScript } from "../pipeline/support/scripted_agent.ts"
+import { testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { devvy } from "../support/devvy_cli.ts"
+import { it } from "../support/effect_test.ts"
+import { gitSync, makeRepo } from "../support/git_fixtures.ts"
+import { makeMockModel, mockProviderConfig } from "../support/mock_model/server.ts"
+import { makeTempDir, storeAt } from "../support/temp_home.ts"
+
+const Status = Schema.Struct({
+  state: Schema.String,
+  process: Schema.String,
+  history: Schema.Array(Schema.Struct({ to: Schema.String })),
+})
+
+/** The CLI, as a user in another terminal would run it, with the test's environment. */
+const cli = (home: string, env: Record<string, string>) => (...args: ReadonlyArray<string>) =>
+  Effect.promise(() => devvy(home, args, env))
+
+const statusOf = (run: ReturnType<typeof cli>, id: string) =>
+  Effect.flatMap(run("status", id, "--json"), (r) => Schema.decodeUnknown(Schema.parseJson(Status))(r.stdout)).pipe(
+    Effect.orDie,
+  )
+
+const until = <A>(probe: Effect.Effect<A>, ready: (a: A) => boolean, what: string) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 900; i++) {
+      const value = yield* probe
+      if (ready(value)) return value
+      yield* Effect.sleep("300 millis")
+    }
+    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+  })
+
+const driverPid = (process: string) => Number(/Running \(pid (\d+)\)/.exec(process)?.[1] ?? 0)
+
+it.live(
+  "run -d drives a ticket in the background; kill -9 in PLAN, CREATE_PR and RESPOND_TO_REVIEW and resume finish it with one PR and one reply",
+  () =>
+    Effect.gen(function* () {
+      const workerImage = yield* testWorkerImage
+      const home = yield* makeTempDir()
+      const origin = makeRepo(path.join(home, "origin"), {
+        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" },
+      })
+      const model = yield* makeMockModel(ticketScript({
+        implement: { "hello.txt": "hello\n" },
+        review: { files: { "hello.txt": "hello world\n" }, reply: "It says hello world now." },
+      }))
+      const opencodeConfig = path.join(home, "opencode.json")
+      fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
+      const run = cli(home, {
+        DEVVY_MODEL: "mock/m1",
+        DEVVY_OPENCODE_CONFIG: opencodeConfig,
+        DEVVY_WORKER_IMAGE: workerImage,
+        DEVVY_DOCKER_NETWORK: "host",
+        DEVVY_POLL_INTERVAL: "1",
+      })
+
+      const started = yield* run("run", "-d", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
+      assert.equal(started.code, 0, started.stderr)
+      const id = started.stdout.trim()
+      assert.match(id, /^[0-9a-f]{6}$/)
+
+      const killIn = (state: string) =>
+        Effect.gen(function* () {
+          const seen = yield* until(statusOf(run, id), (s) => s.state === state && driverPid(s.process) > 0, state)
+          Deno.kill(driverPid(seen.process), "SIGKILL")
+          const idle = yield* until(statusOf(run, id), (s) => s.process === "Idle / resumable", "the lease to lapse")
+          assert.equal(idle.state, state, "a killed driver leaves the ticket in its state")
+          const resumed = yield* run("resume", id, "-d")
+          assert.equal(resumed.code, 0, resumed.stderr)
+        })
+
+      yield* killIn("PLAN")
+      yield* killIn("CREATE_PR")
+      yield* until(statusOf(run, id), (s) => s.state === "WAIT_FOR_REVIEW", "review")
+      const busy = yield* run("resume", id)
+      assert.equal(busy.code, 2, "a driven ticket cannot be resumed twice")
+      assert.match(busy.stderr, /being driven by process \d+/)
+      const commented = yield* run(
+        "review",
+        id,
+        "--comment",
+        "Please say hello world",
+        "--file",
+        "hello.txt",
+        "--line",
+        "1",
+      )
+      assert.equal(commented.code, 0, commented.stderr)
+      yield* killIn("RESPOND_TO_REVIEW")
+      yield* until(
+        statusOf(run, id),
+        (s) => s.state === "WAIT_FOR_REVIEW" && s.history.some((h) => h.to === "RESPOND_TO_REVIEW"),
+        "the answered review",
+      )
+      const approved = yield* run("review", id, "--approve")
+      assert.equal(approved.code, 0, approved.stderr)
+      const merged = yield* until(statusOf(run, id), (s) => s.state === "MERGED", "MERGED")
+      assert.equal(merged.process, "-")
+
+      assert.equal(gitSync(origin, ["show", "main:hello.txt"]), "hello world")
+      yield* Effect.gen(function* () {
+        const ticket = yield* (yield* TicketStore).get(Schema.decodeUnknownSync(TicketId)(id))
+        const records = yield* LocalPullRequests
+        const sql = yield* SqlClient
+        const [{ n }] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM local_pull_requests`
+        assert.equal(n, 1, "one pull request, never a second")
+        const threads = yield* records.threads(ticket.prNumber ?? 0, "devvy")
+        assert.deepEqual(threads.flatMap((t) => t.comments.map((c) => c.content)), [
+          "Please say hello world",
+          "It says hello world now.",
+        ])
+      }).pipe(Effect.provide(LocalPullRequests.Default.pipe(Layer.provideMerge(storeAt(home)))))
+    }),
+  Layer.empty,
+  { sanitizeOps: false, sanitizeResources: false },
+)
