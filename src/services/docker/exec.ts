@@ -1,5 +1,5 @@
 /** Exec: create, start on a hijacked connection, stream lines out of the frames, read the exit code, kill. */
-import { Deferred, Duration, Effect, Option, Schedule, Schema, type Scope, Stream } from "effect"
+import { Chunk, Deferred, Duration, Effect, Option, Schedule, Schema, type Scope, Stream } from "effect"
 import type { Api } from "./api.ts"
 import type { ExecError, ExecLine, ExecOptions, ExecProcess } from "./DockerEngine.ts"
 import { ExecFailed } from "./DockerError.ts"
@@ -114,14 +114,16 @@ export const spawnExec = (
     const reader = new ExecReader(conn, leftover)
     // Only output read to its end counts: an interrupted read leaves the process to the finalizer.
     const markEnded = Deferred.succeed(ended, undefined)
-    const lines = Stream.repeatEffectOption(
+    const lines = Stream.repeatEffectChunkOption(
       nextLines(reader, fail).pipe(
         Effect.mapError(Option.some),
         Effect.flatMap((batch) =>
-          batch === null ? Effect.zipRight(markEnded, Effect.fail(Option.none())) : Effect.succeed(batch)
+          batch === null
+            ? Effect.zipRight(markEnded, Effect.fail(Option.none()))
+            : Effect.succeed(Chunk.unsafeFromArray(batch))
         ),
       ),
-    ).pipe(Stream.mapConcat((batch) => batch))
+    )
     const forEachLine = (f: (line: ExecLine) => Effect.Effect<void>) =>
       Effect.gen(function* () {
         for (;;) {
