@@ -164,3 +164,32 @@ it.live(
   dockerLayer,
   needsEngine,
 )
+
+it.live(
+  "a streamed exec past its timeout fails with ExecTimedOut after the lines it did write",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      const seen: Array<string> = []
+      const error = yield* docker.execStream(id, {
+        cmd: ["sh", "-c", "echo started; sleep 300"],
+        timeout: "700 millis",
+      })
+        .pipe(
+          Stream.runForEach((event) => Effect.sync(() => event._tag === "Line" && seen.push(event.line))),
+          Effect.flip,
+        )
+      assert.equal(error._tag, "ExecTimedOut")
+      assert.match(error.message, /ran longer than 700ms and was killed/)
+      assert.deepEqual(seen, ["started"])
+      const left: Array<string> = []
+      yield* docker.exec(id, {
+        cmd: ["sh", "-c", "ps -o args | grep -c '^sleep 300' || true"],
+        onLine: (_stream, line) => Effect.sync(() => left.push(line.trim())),
+      })
+      assert.deepEqual(left, ["0"])
+    }),
+  dockerLayer,
+  needsEngine,
+)
