@@ -13,12 +13,11 @@ const worker = Effect.gen(function* () {
 })
 
 it.live(
-  "stdout and stderr lines arrive in the order written, each on its stream, with the exit code",
+  "stdout and stderr lines arrive in the order written on each stream, then the exit code",
   () =>
     Effect.gen(function* () {
       const docker = yield* DockerEngine
       const id = yield* worker
-      // The engine reads stdout and stderr on separate pipes: only the pauses order lines across them.
       const events = yield* docker.execStream(id, {
         cmd: [
           "sh",
@@ -26,17 +25,14 @@ it.live(
           "echo one; sleep 0.3; echo two >&2; sleep 0.3; printf 'three\\nfour'; sleep 0.3; echo five >&2; exit 7",
         ],
       }).pipe(Stream.runCollect, Effect.map(Chunk.toArray))
-      assert.deepEqual(
-        events,
-        [
-          { _tag: "Line", stream: "stdout", line: "one" },
-          { _tag: "Line", stream: "stderr", line: "two" },
-          { _tag: "Line", stream: "stdout", line: "three" },
-          { _tag: "Line", stream: "stderr", line: "five" },
-          { _tag: "Line", stream: "stdout", line: "four" },
-          { _tag: "Exit", exitCode: 7 },
-        ] satisfies Array<ExecEvent>,
-      )
+      // Within a stream the order is the process's; across streams it is only as good as the pauses, which a
+      // loaded machine can swallow, so each stream is checked on its own.
+      const lines = (stream: "stdout" | "stderr") =>
+        events.flatMap((e) => (e._tag === "Line" && e.stream === stream ? [e.line] : []))
+      assert.deepEqual(lines("stdout"), ["one", "three", "four"])
+      assert.deepEqual(lines("stderr"), ["two", "five"])
+      assert.deepEqual(events.at(-1), { _tag: "Exit", exitCode: 7 } satisfies ExecEvent)
+      assert.equal(events.length, 6)
       assert.equal((yield* docker.exec(id, { cmd: ["true"] })).exitCode, 0)
       assert.equal((yield* docker.exec(id, { cmd: ["sh", "-c", "exit 42"] })).exitCode, 42)
     }),

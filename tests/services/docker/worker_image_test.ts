@@ -39,7 +39,7 @@ it.live(
         cmd: [
           "sh",
           "-c",
-          'opencode --version && git --version && rg --version 2>/dev/null | head -n 1 && echo "home=$HOME" && ' +
+          'opencode --version && git --version && rg --version | sed -n 1p && echo "home=$HOME" && ' +
           'touch "$HOME/probe" && echo writable && echo "ca=$NODE_EXTRA_CA_CERTS"',
         ],
         onLine: (_stream, line) => Effect.sync(() => lines.push(line)),
