@@ -1,8 +1,6 @@
 import * as Command from "@effect/cli/Command"
 import { Console, Effect, Option, Schedule } from "effect"
-import * as fs from "node:fs"
 import type { TicketId } from "../domain/TicketId.ts"
-import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { hostName } from "../services/store/process_identity.ts"
 import { TicketBusy, TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
@@ -33,13 +31,11 @@ const stopDriver = (id: TicketId) =>
 
 export const cancelCommand = Command.make("cancel", { id: ticketIdArg }, ({ id }) =>
   Effect.gen(function* () {
-    const store = yield* TicketStore
-    const paths = yield* DevvyPaths
-    yield* store.get(id)
+    yield* (yield* TicketStore).get(id)
     yield* stopDriver(id)
-    yield* store.transition(id, "CANCELLED")
-    yield* Effect.sync(() => fs.rmSync(workspaceDir(paths, id), { recursive: true, force: true }))
-    yield* Console.log(`Ticket ${id} cancelled; its workspace is removed.`)
-  }).pipe(Effect.provide(StoreLayer))).pipe(
+  }).pipe(
+    Effect.provide(StoreLayer),
+    Effect.zipRight(Effect.flatMap(Effect.promise(() => import("./drive.ts")), (drive) => drive.cancelTicket(id))),
+  )).pipe(
     Command.withDescription("Stop the process driving a ticket, remove its worker and workspace, state CANCELLED"),
   )

@@ -1,11 +1,9 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Prompt from "@effect/cli/Prompt"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Console, Effect, Either, Option, Redacted } from "effect"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths } from "../services/config/DevvyPaths.ts"
-import * as AdoForge from "../services/forge/ado/AdoForge.ts"
 import { parseRepoUrl } from "../services/forge/repo_url.ts"
 import { type ConfigValues, writeConfig } from "../services/config/write_config.ts"
 import { stdinIsTerminal } from "./ui/terminal.ts"
@@ -61,19 +59,25 @@ const checkAzureDevOps = (values: ConfigValues) =>
     const target = repo !== undefined && Either.isRight(repo) && repo.right._tag === "AdoRepoUrl"
       ? repo.right
       : undefined
-    const forge = yield* AdoForge.make({
-      orgUrl: target?.orgUrl ?? orgUrl.replace(/\/+$/, ""),
-      project: target?.project ?? values["ado.project"] ?? "",
-      repo: target?.repo ?? "",
-      pat: Redacted.make(pat),
-    })
-    const me = yield* forge.identity
-    yield* Console.log(`The PAT works: signed in as ${me.name}.`)
-    if (target !== undefined) {
-      const repository = yield* forge.repository
-      yield* Console.log(`Repository ${repository.name} found; default branch ${repository.defaultBranch}.`)
-    }
-  }).pipe(Effect.provide(FetchHttpClient.layer))
+    // The Azure DevOps client is loaded only for --check, so that init without it stays light.
+    const [AdoForge, FetchHttpClient] = yield* Effect.promise(() =>
+      Promise.all([import("../services/forge/ado/AdoForge.ts"), import("@effect/platform/FetchHttpClient")])
+    )
+    yield* Effect.gen(function* () {
+      const forge = yield* AdoForge.make({
+        orgUrl: target?.orgUrl ?? orgUrl.replace(/\/+$/, ""),
+        project: target?.project ?? values["ado.project"] ?? "",
+        repo: target?.repo ?? "",
+        pat: Redacted.make(pat),
+      })
+      const me = yield* forge.identity
+      yield* Console.log(`The PAT works: signed in as ${me.name}.`)
+      if (target !== undefined) {
+        const repository = yield* forge.repository
+        yield* Console.log(`Repository ${repository.name} found; default branch ${repository.defaultBranch}.`)
+      }
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  })
 
 export const initCommand = Command.make("init", options, (flags) =>
   Effect.gen(function* () {

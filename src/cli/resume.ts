@@ -2,14 +2,12 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Console, Effect } from "effect"
 import type { TicketId } from "../domain/TicketId.ts"
-import { driveTicket } from "../pipeline/runner.ts"
 import { DevvyPaths } from "../services/config/DevvyPaths.ts"
 import { TicketBusy, TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { ticketIdArg } from "./args.ts"
 import { detachDriver } from "./detach.ts"
-import { PipelineLayer, StoreLayer } from "./layers.ts"
-import { printTransition } from "./ui/progress.ts"
+import { StoreLayer } from "./layers.ts"
 
 const background = Options.boolean("background").pipe(
   Options.withAlias("d"),
@@ -25,7 +23,8 @@ export const continueInBackground = (id: TicketId) =>
   }).pipe(Effect.provide(StoreLayer))
 
 /** Drives the ticket in this process, printing each transition, until it is terminal or interrupted. */
-export const driveInForeground = (id: TicketId) => driveTicket(id, printTransition).pipe(Effect.provide(PipelineLayer))
+export const driveInForeground = (id: TicketId) =>
+  Effect.flatMap(Effect.promise(() => import("./drive.ts")), (drive) => drive.driveInForeground(id))
 
 export const resumeCommand = Command.make(
   "resume",

@@ -1,0 +1,42 @@
+/** What `devvy review` does, loaded only when it runs: the local forge's review actions. */
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import { Console, Effect, Layer, Option } from "effect"
+import type { TicketId } from "../domain/TicketId.ts"
+import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
+import { abandon, addComment, approve } from "../services/forge/local/LocalReview.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
+import { StoreLayer } from "./layers.ts"
+
+const ReviewLayer = LocalPullRequests.Default.pipe(
+  Layer.provideMerge(StoreLayer),
+  Layer.provideMerge(NodeCommandExecutor.layer),
+)
+
+export interface ReviewInput {
+  readonly id: TicketId
+  readonly comment: Option.Option<string>
+  readonly file: Option.Option<string>
+  readonly line: Option.Option<number>
+  readonly approve: boolean
+}
+
+export const review = (input: ReviewInput) =>
+  Effect.gen(function* () {
+    yield* (yield* TicketStore).get(input.id)
+    if (Option.isSome(input.comment)) {
+      const added = yield* addComment(input.id, {
+        content: input.comment.value,
+        filePath: Option.getOrUndefined(input.file),
+        line: Option.getOrUndefined(input.line),
+      })
+      return yield* Console.log(`Commented on pull request #${added.pullRequest.number} (thread ${added.threadId}).`)
+    }
+    if (input.approve) {
+      const approved = yield* approve(input.id)
+      return yield* Console.log(
+        `Approved and merged pull request #${approved.pullRequest.number} (${approved.mergeCommit.slice(0, 12)}).`,
+      )
+    }
+    const abandoned = yield* abandon(input.id)
+    yield* Console.log(`Abandoned pull request #${abandoned.number}.`)
+  }).pipe(Effect.provide(ReviewLayer))

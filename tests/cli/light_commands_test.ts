@@ -1,0 +1,45 @@
+import assert from "node:assert/strict"
+import { Schema } from "effect"
+
+const Dependency = Schema.Struct({
+  isDynamic: Schema.optional(Schema.Boolean),
+  code: Schema.optional(Schema.Struct({ specifier: Schema.String })),
+})
+const Info = Schema.Struct({
+  roots: Schema.Array(Schema.String),
+  modules: Schema.Array(Schema.Struct({
+    specifier: Schema.String,
+    dependencies: Schema.optional(Schema.Array(Dependency)),
+  })),
+})
+
+/** The modules `main.ts` loads before any command runs: its import graph without the dynamic imports. */
+const staticGraph = async (): Promise<ReadonlySet<string>> => {
+  const main = new URL("../../main.ts", import.meta.url)
+  const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", main.pathname], stdout: "piped" })
+    .output()
+  const info = Schema.decodeUnknownSync(Schema.parseJson(Info))(new TextDecoder().decode(output.stdout))
+  const edges = new Map(info.modules.map((m) => [
+    m.specifier,
+    (m.dependencies ?? []).flatMap((d) => d.isDynamic === true || d.code === undefined ? [] : [d.code.specifier]),
+  ]))
+  const seen = new Set<string>()
+  const visit = (specifier: string) => {
+    if (seen.has(specifier)) return
+    seen.add(specifier)
+    for (const next of edges.get(specifier) ?? []) visit(next)
+  }
+  info.roots.forEach(visit)
+  return seen
+}
+
+Deno.test("ps, status and logs load no Docker, forge, agent-run or pipeline code: those load only when a ticket is driven", async () => {
+  const graph = [...await staticGraph()].filter((s) => s.includes("/src/"))
+  assert.ok(graph.some((s) => s.endsWith("/src/cli/ps.ts")), "the graph was read")
+  const heavy = graph.filter((s) =>
+    /\/src\/(pipeline|services\/docker|services\/forge\/(ado|local)|services\/workspace)\//.test(s) ||
+    /\/src\/services\/agent\/(Opencode|docker_runner|AgentCredentials)\.ts$/.test(s) ||
+    /\/src\/cli\/(drive|pipeline_layer|review_actions)\.ts$/.test(s)
+  )
+  assert.deepEqual(heavy, [])
+})
