@@ -1,0 +1,109 @@
+/**
+ * devvy's own overhead for a ticket, against the raw operations it performs, in one run. A real ticket
+ * runs on the local forge with the scripted model and trivial scripts; its overhead is its wall time
+ * less what is not devvy's: opencode's runs, the repository's scripts and the wait for the reviewer
+ * (all read back from the ticket's spans and history). The reference is the same work done by hand with
+ * the git and docker CLIs: clone, commit and push a branch, create, start, exec in and remove a container.
+ * Prints `RATIO ticket-overhead <devvy overhead / raw operations>`.
+ */
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect, Schema } from "effect"
+import * as path from "node:path"
+import { driveTicket } from "../src/pipeline/runner.ts"
+import { approve } from "../src/services/forge/local/LocalReview.ts"
+import { TicketStore } from "../src/services/store/TicketStore.ts"
+import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
+import { ticketScript } from "../tests/pipeline/support/scripted_agent.ts"
+import { pipelineAt, testWorkerImage } from "../tests/pipeline/support/ticket_harness.ts"
+import { makeRepo } from "../tests/support/git_fixtures.ts"
+import { makeMockModel } from "../tests/support/mock_model/server.ts"
+
+const TICKETS = Number(Deno.env.get("DEVVY_BENCH_TICKETS") ?? 3)
+
+const median = (values: Array<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const sh = async (command: string, args: Array<string>, cwd?: string) => {
+  const out = await new Deno.Command(command, {
+    args,
+    ...(cwd === undefined ? {} : { cwd }),
+    env: { DOCKER_API_VERSION: "1.41" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output()
+  if (!out.success) throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`)
+  return new TextDecoder().decode(out.stdout).trim()
+}
+
+/** The raw operations a ticket needs, done with the CLIs. */
+const rawOperations = async (origin: string, image: string, dir: string): Promise<number> => {
+  const start = performance.now()
+  const clone = path.join(dir, `raw-${crypto.randomUUID().slice(0, 8)}`)
+  await sh("git", ["clone", "--quiet", origin, clone])
+  await sh("git", ["checkout", "--quiet", "-b", `raw/${path.basename(clone)}`], clone)
+  await Deno.writeTextFile(path.join(clone, "hello.txt"), "hello\n")
+  await sh("git", ["add", "--all"], clone)
+  await sh("git", ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "raw"], clone)
+  await sh("git", ["push", "--quiet", "origin", `raw/${path.basename(clone)}`], clone)
+  const id = await sh("docker", ["create", "-v", `${clone}:/workspace`, image, "sleep", "infinity"])
+  await sh("docker", ["start", id])
+  await sh("docker", ["exec", id, "true"])
+  await sh("docker", ["rm", "-f", id])
+  return performance.now() - start
+}
+
+const SpanTotals = Schema.Struct({ name: Schema.String, total: Schema.Number })
+
+export default async (): Promise<ReadonlyArray<string>> => {
+  const dir = await Deno.makeTempDir({ prefix: "devvy-bench-ticket-" })
+  try {
+    return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
+      const workerImage = yield* testWorkerImage
+      const origin = makeRepo(path.join(dir, "origin"), {
+        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "true\n" },
+      })
+      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
+      const home = path.join(dir, "home")
+      const overheads: Array<number> = []
+      const raws: Array<number> = []
+      yield* Effect.gen(function* () {
+        const store = yield* TicketStore
+        const sql = yield* SqlClient
+        for (let i = 0; i < TICKETS; i++) {
+          raws.push(yield* Effect.promise(() => rawOperations(origin, workerImage, dir)))
+          const ticket = yield* store.create({
+            title: `Bench ${i}`,
+            description: "d",
+            repoUrl: origin,
+            model: "mock/m1",
+          })
+          yield* Effect.forkScoped(awaitReview(ticket.id).pipe(Effect.zipRight(approve(ticket.id))))
+          const start = performance.now()
+          yield* driveTicket(ticket.id, () => Effect.void)
+          const wall = performance.now() - start
+          // Spans reach the store within a second of ending.
+          yield* Effect.sleep("1500 millis")
+          const totals = yield* sql`SELECT name, SUM(end_us - start_us) / 1000.0 AS total FROM spans
+                                    WHERE ticket_id = ${ticket.id} AND name IN ('Opencode.run', 'Docker.exec')
+                                    GROUP BY name`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanTotals))))
+          const history = yield* store.history(ticket.id)
+          const waitStart = history.find((h) => h.to === "WAIT_FOR_REVIEW")?.at.getTime() ?? 0
+          const waitEnd = history.find((h) => h.from === "WAIT_FOR_REVIEW")?.at.getTime() ?? waitStart
+          const notDevvys = totals.reduce((sum, t) => sum + t.total, 0) + (waitEnd - waitStart)
+          overheads.push(wall - notDevvys)
+        }
+      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage })))
+      return [
+        `RATIO ticket-overhead ${(median(overheads) / median(raws)).toFixed(3)}`,
+        `# ticket overhead median ${median(overheads).toFixed(0)} ms, raw operations median ${
+          median(raws).toFixed(0)
+        } ms (${TICKETS} tickets)`,
+      ]
+    })))
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => undefined)
+  }
+}
