@@ -3,7 +3,8 @@
  * runs on the local forge with the scripted model and trivial scripts; its overhead is its wall time
  * less what is not devvy's: opencode's runs, the repository's scripts and the wait for the reviewer
  * (all read back from the ticket's spans and history). The reference is the same work done by hand with
- * the git and docker CLIs: clone, commit and push a branch, create, start, exec in and remove a container.
+ * the git and docker CLIs: clone, commit and push a branch; create, start and remove the worker; create,
+ * start, run the script in and remove the validation container.
  * Prints `RATIO ticket-overhead <devvy overhead / raw operations>`.
  */
 import { SqlClient } from "@effect/sql/SqlClient"
@@ -44,14 +45,17 @@ const rawOperations = async (origin: string, image: string, dir: string): Promis
   const clone = path.join(dir, `raw-${crypto.randomUUID().slice(0, 8)}`)
   await sh("git", ["clone", "--quiet", origin, clone])
   await sh("git", ["checkout", "--quiet", "-b", `raw/${path.basename(clone)}`], clone)
-  await Deno.writeTextFile(path.join(clone, "hello.txt"), "hello\n")
+  await Deno.writeTextFile(path.join(clone, `${path.basename(clone)}.txt`), "hello\n")
   await sh("git", ["add", "--all"], clone)
   await sh("git", ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "raw"], clone)
   await sh("git", ["push", "--quiet", "origin", `raw/${path.basename(clone)}`], clone)
-  const id = await sh("docker", ["create", "-v", `${clone}:/workspace`, image, "sleep", "infinity"])
-  await sh("docker", ["start", id])
-  await sh("docker", ["exec", id, "true"])
-  await sh("docker", ["rm", "-f", id])
+  // The worker, then the throw-away validation container that runs a script: two containers, as devvy uses.
+  for (const script of [false, true]) {
+    const id = await sh("docker", ["create", "-v", `${clone}:/workspace`, image, "sleep", "infinity"])
+    await sh("docker", ["start", id])
+    if (script) await sh("docker", ["exec", id, "bash", "/workspace/src/scripts/run-tests.sh"])
+    await sh("docker", ["rm", "-f", id])
+  }
   return performance.now() - start
 }
 

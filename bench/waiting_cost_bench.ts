@@ -50,9 +50,19 @@ export default async (): Promise<ReadonlyArray<string>> => {
       }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings: { DEVVY_POLL_INTERVAL: "30" } })))
       const opencodeConfig = path.join(home, "opencode.json")
       fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
-      const main = new URL("../main.ts", import.meta.url).pathname
+      // The bundle is what `deno task compile` makes the binary of: what users run.
+      const bundle = path.join(dir, "devvy.js")
+      const bundled = yield* Effect.promise(() =>
+        new Deno.Command(Deno.execPath(), {
+          args: ["bundle", "--minify", "--platform", "deno", "-o", bundle, "main.ts"],
+          cwd: new URL("..", import.meta.url).pathname,
+          stdout: "null",
+          stderr: "null",
+        }).output()
+      )
+      if (!bundled.success) return yield* Effect.dieMessage("deno bundle failed")
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", main, "resume", id],
+        args: ["run", "--allow-all", "--no-check", bundle, "resume", id],
         env: {
           DEVVY_HOME: home,
           DEVVY_CONFIG: path.join(home, "none.toml"),

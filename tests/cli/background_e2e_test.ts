@@ -42,13 +42,14 @@ const until = <A>(probe: Effect.Effect<A>, ready: (a: A) => boolean, what: strin
 const driverPid = (process: string) => Number(/Running \(pid (\d+)\)/.exec(process)?.[1] ?? 0)
 
 it.live(
-  "run -d drives a ticket in the background; kill -9 in PLAN, CREATE_PR and RESPOND_TO_REVIEW and resume finish it with one PR and one reply",
+  "run -d drives a ticket in the background; kill -9 in PLAN, VALIDATE, CREATE_PR and RESPOND_TO_REVIEW and resume finish it with one PR and one reply",
   () =>
     Effect.gen(function* () {
       const workerImage = yield* testWorkerImage
       const home = yield* makeTempDir()
       const origin = makeRepo(path.join(home, "origin"), {
-        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" },
+        // The pause keeps VALIDATE running long enough for the test to catch it there.
+        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "sleep 3; grep -q '^hello' hello.txt\n" },
       })
       const model = yield* makeMockModel(ticketScript({
         implement: { "hello.txt": "hello\n" },
@@ -80,6 +81,7 @@ it.live(
         })
 
       yield* killIn("PLAN")
+      yield* killIn("VALIDATE")
       yield* killIn("CREATE_PR")
       yield* until(statusOf(run, id), (s) => s.state === "WAIT_FOR_REVIEW", "review")
       const busy = yield* run("resume", id)
