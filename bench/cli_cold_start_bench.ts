@@ -9,6 +9,7 @@ import * as path from "node:path"
 import { Effect, Layer } from "effect"
 import { DevvyPaths } from "../src/services/config/DevvyPaths.ts"
 import { DatabaseLive } from "../src/services/store/Database.ts"
+import { bundle } from "../scripts/bundle.ts"
 
 const ITERATIONS = Number(Deno.env.get("DEVVY_BENCH_ITERATIONS") ?? 15)
 const TICKETS = 10_000
@@ -30,16 +31,6 @@ const hello = Command.make("hello", {}, () => Console.log("hello"))
 const cli = Command.run(Command.make("floor").pipe(Command.withSubcommands([hello])), { name: "floor", version: "1" })
 cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain)
 `
-
-const bundle = async (entry: string, output: string) => {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--minify", "--platform", "deno", "-o", output, entry],
-    cwd: root,
-    stdout: "null",
-    stderr: "piped",
-  }).output()
-  if (!result.success) throw new Error(`bundling ${entry} failed: ${new TextDecoder().decode(result.stderr)}`)
-}
 
 /** A store as a heavy user's would be after months: mostly finished tickets, a long log each. */
 const seed = async (home: string): Promise<string> => {
@@ -83,21 +74,18 @@ const timeRun = async (args: ReadonlyArray<string>, env: Record<string, string>)
 export default async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-cold-" })
   try {
-    const devvy = path.join(dir, "devvy.js")
+    const devvy = await bundle("main.ts", path.join(dir, "devvy.js"))
     const floorEntry = path.join(root, `.bench-floor-${Deno.pid}.ts`)
     await Deno.writeTextFile(floorEntry, floorSource)
-    try {
-      await bundle("main.ts", devvy)
-      await bundle(floorEntry, path.join(dir, "floor.js"))
-    } finally {
-      await Deno.remove(floorEntry)
-    }
+    const floorBundle = await bundle(path.basename(floorEntry), path.join(dir, "floor.js")).finally(() =>
+      Deno.remove(floorEntry)
+    )
     const home = path.join(dir, "home")
     const live = await seed(home)
     const env = { DEVVY_HOME: home, DEVVY_CONFIG: path.join(home, "none.toml"), HOME: dir, NO_COLOR: "1" }
     const run = (file: string, ...rest: Array<string>) => ["run", "--allow-all", "--no-check", file, ...rest]
     const contenders = {
-      floor: run(path.join(dir, "floor.js"), "hello"),
+      floor: run(floorBundle, "hello"),
       ps: run(devvy, "ps"),
       status: run(devvy, "status", live),
     }

@@ -7,6 +7,7 @@
 import { Effect, Fiber } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { bundle } from "../scripts/bundle.ts"
 import { driveTicket } from "../src/pipeline/runner.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
@@ -51,18 +52,9 @@ export default async (): Promise<ReadonlyArray<string>> => {
       const opencodeConfig = path.join(home, "opencode.json")
       fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
       // The bundle is what `deno task compile` makes the binary of: what users run.
-      const bundle = path.join(dir, "devvy.js")
-      const bundled = yield* Effect.promise(() =>
-        new Deno.Command(Deno.execPath(), {
-          args: ["bundle", "--minify", "--platform", "deno", "-o", bundle, "main.ts"],
-          cwd: new URL("..", import.meta.url).pathname,
-          stdout: "null",
-          stderr: "null",
-        }).output()
-      )
-      if (!bundled.success) return yield* Effect.dieMessage("deno bundle failed")
+      const devvy = yield* Effect.promise(() => bundle("main.ts", path.join(dir, "devvy.js")))
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--no-check", bundle, "resume", id],
+        args: ["run", "--allow-all", "--no-check", devvy, "resume", id],
         env: {
           DEVVY_HOME: home,
           DEVVY_CONFIG: path.join(home, "none.toml"),

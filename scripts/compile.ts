@@ -7,6 +7,8 @@
  *   deno task compile                 # this machine's target
  *   deno task compile --all           # every release target
  */
+import { bundle } from "./bundle.ts"
+
 const targets = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "x86_64-apple-darwin", "aarch64-apple-darwin"]
 
 const run = async (args: ReadonlyArray<string>) => {
@@ -17,7 +19,8 @@ const run = async (args: ReadonlyArray<string>) => {
 }
 
 await Deno.mkdir("dist", { recursive: true })
-await run(["bundle", "--minify", "--platform", "deno", "-o", "dist/devvy.js", "main.ts"])
+console.log("$ deno bundle --minify -o dist/devvy.js main.ts")
+await bundle("main.ts", "dist/devvy.js")
 const chosen = Deno.args.includes("--all") ? targets : [undefined]
 for (const target of chosen) {
   const output = target === undefined ? "dist/devvy" : `dist/devvy-${target}`
