@@ -12,9 +12,9 @@ import { driveTicket } from "../src/pipeline/runner.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
 import { ticketScript } from "../tests/pipeline/support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "../tests/pipeline/support/ticket_harness.ts"
+import { mockModelSettings, pipelineAt, testWorkerImage } from "../tests/pipeline/support/ticket_harness.ts"
 import { makeRepo } from "../tests/support/git_fixtures.ts"
-import { makeMockModel, mockProviderConfig } from "../tests/support/mock_model/server.ts"
+import { makeMockModel } from "../tests/support/mock_model/server.ts"
 
 const SETTLE_MS = 15_000
 const WINDOW_MS = Number(Deno.env.get("DEVVY_BENCH_WAIT_MS") ?? 60_000)
@@ -49,8 +49,6 @@ export default async (): Promise<ReadonlyArray<string>> => {
         yield* Fiber.interrupt(driver)
         return ticket.id
       }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings: { DEVVY_POLL_INTERVAL: "30" } })))
-      const opencodeConfig = path.join(home, "opencode.json")
-      fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
       // The bundle is what `deno task compile` makes the binary of: what users run.
       const devvy = yield* Effect.promise(() => bundle("main.ts", path.join(dir, "devvy.js")))
       const child = new Deno.Command(Deno.execPath(), {
@@ -58,10 +56,8 @@ export default async (): Promise<ReadonlyArray<string>> => {
         env: {
           DEVVY_HOME: home,
           DEVVY_CONFIG: path.join(home, "none.toml"),
-          DEVVY_MODEL: "mock/m1",
-          DEVVY_OPENCODE_CONFIG: opencodeConfig,
-          DEVVY_WORKER_IMAGE: workerImage,
-          DEVVY_DOCKER_NETWORK: "host",
+          // The default poll interval: what a user's waiting process does.
+          ...mockModelSettings(home, model, workerImage),
           NO_COLOR: "1",
         },
         stdin: "null",

@@ -1,17 +1,16 @@
 import assert from "node:assert/strict"
 import { Effect, Layer, Schema } from "effect"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { LocalPullRequests } from "../../src/services/forge/local/LocalPullRequests.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
 import { devvy } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel, mockProviderConfig } from "../support/mock_model/server.ts"
+import { makeMockModel } from "../support/mock_model/server.ts"
 import { makeTempDir, storeAt } from "../support/temp_home.ts"
 
 const Status = Schema.Struct({
@@ -55,15 +54,7 @@ it.live(
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply: "It says hello world now." },
       }))
-      const opencodeConfig = path.join(home, "opencode.json")
-      fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
-      const run = cli(home, {
-        DEVVY_MODEL: "mock/m1",
-        DEVVY_OPENCODE_CONFIG: opencodeConfig,
-        DEVVY_WORKER_IMAGE: workerImage,
-        DEVVY_DOCKER_NETWORK: "host",
-        DEVVY_POLL_INTERVAL: "1",
-      })
+      const run = cli(home, { ...mockModelSettings(home, model, workerImage), DEVVY_POLL_INTERVAL: "1" })
 
       const started = yield* run("run", "-d", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
       assert.equal(started.code, 0, started.stderr)

@@ -1,29 +1,24 @@
 import assert from "node:assert/strict"
 import { Effect, Layer, Schema } from "effect"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
 import { devvy } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel, type MockModel, mockProviderConfig } from "../support/mock_model/server.ts"
+import { makeMockModel } from "../support/mock_model/server.ts"
 import { makeTempDir } from "../support/temp_home.ts"
 
 const PsRow = Schema.Struct({ id: Schema.String, state: Schema.String, process: Schema.String })
 const decodePs = Schema.decodeUnknown(Schema.parseJson(Schema.Array(PsRow)))
 
-const environment = (home: string, model: MockModel, workerImage: string) => {
-  const opencodeConfig = path.join(home, "opencode.json")
-  fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "k" })))
-  return {
-    DEVVY_MODEL: "mock/m1",
-    DEVVY_OPENCODE_CONFIG: opencodeConfig,
-    DEVVY_WORKER_IMAGE: workerImage,
-    DEVVY_DOCKER_NETWORK: "host",
-    DEVVY_POLL_INTERVAL: "1",
-  }
-}
+/** A home of the test's own, the mock model scripted to add hello.txt, and devvy's settings for both. */
+const setUp = Effect.gen(function* () {
+  const workerImage = yield* testWorkerImage
+  const home = yield* makeTempDir()
+  const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
+  return { home, env: { ...mockModelSettings(home, model, workerImage), DEVVY_POLL_INTERVAL: "1" } }
+})
 
 const repo = (home: string, name: string) =>
   makeRepo(path.join(home, name), {
@@ -36,10 +31,7 @@ it.live(
   "three tickets run in the background at once, ps shows each one's driver, and all merge",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const env = environment(home, model, workerImage)
+      const { home, env } = yield* setUp
       const run = (...args: ReadonlyArray<string>) => Effect.promise(() => devvy(home, args, env))
       const origins = ["a", "b", "c"].map((name) => repo(home, name))
       const ids: Array<string> = []
@@ -99,10 +91,7 @@ it.live(
   "Ctrl-C in a foreground run exits 130 and leaves the ticket resumable where it was",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const env = environment(home, model, workerImage)
+      const { home, env } = yield* setUp
       const origin = repo(home, "app")
       const main = new URL("../../main.ts", import.meta.url).pathname
       const child = new Deno.Command(Deno.execPath(), {

@@ -29,16 +29,26 @@ export const testWorkerImage = ensureWorkerTestImage.pipe(Effect.provide(DockerE
   Layer.provide(DevvyPaths.at(path.join(os.tmpdir(), "devvy-no-home"))),
 )))
 
-export const pipelineAt = (options: HarnessOptions) => {
-  const opencodeConfig = path.join(options.home, "opencode.json")
-  fs.mkdirSync(options.home, { recursive: true })
-  fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(options.model, { apiKey: "test-key" })))
-  const settings = {
+/**
+ * The settings that point devvy at the mock model, run by opencode in a worker of `workerImage`; writes
+ * the opencode.json they name into `home`.
+ */
+export const mockModelSettings = (home: string, model: MockModel, workerImage: string) => {
+  const opencodeConfig = path.join(home, "opencode.json")
+  fs.mkdirSync(home, { recursive: true })
+  fs.writeFileSync(opencodeConfig, JSON.stringify(mockProviderConfig(model, { apiKey: "test-key" })))
+  return {
     DEVVY_MODEL: "mock/m1",
     DEVVY_OPENCODE_CONFIG: opencodeConfig,
-    DEVVY_WORKER_IMAGE: options.workerImage,
+    DEVVY_WORKER_IMAGE: workerImage,
     // The mock model listens on the host's loopback, which the worker reaches on the host network.
     DEVVY_DOCKER_NETWORK: "host",
+  }
+}
+
+export const pipelineAt = (options: HarnessOptions) => {
+  const settings = {
+    ...mockModelSettings(options.home, options.model, options.workerImage),
     DEVVY_POLL_INTERVAL: "1",
     DEVVY_STALL_TIMEOUT: "120",
     DEVVY_PHASE_TIMEOUT: "300",
