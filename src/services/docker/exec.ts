@@ -92,10 +92,25 @@ export const spawnExec = (
       Effect.catchAll((e) => Effect.fail(fail(e === "running" ? "it still runs after its output ended" : e.message))),
     )
 
+    // The engine reports an exec Running, with Pid 0, for a moment after its process has started writing.
+    const hostPid = inspectExec(api, execId).pipe(
+      Effect.flatMap((info) =>
+        info.Pid !== undefined && info.Pid > 0 && info.Running
+          ? Effect.succeed(Option.some(info.Pid))
+          : !info.Running && info.ExitCode !== null
+          ? Effect.succeed(Option.none())
+          : Effect.fail("starting" as const)
+      ),
+      Effect.retry({
+        while: (e) => e === "starting",
+        schedule: Schedule.exponential("5 millis", 1.5).pipe(Schedule.upTo(Duration.seconds(10))),
+      }),
+    )
+
     const kill = Effect.gen(function* () {
-      const info = yield* inspectExec(api, execId)
-      if (!info.Running || info.Pid === undefined || info.Pid <= 0) return
-      const pid = yield* namespacePid(info.Pid)
+      const running = yield* hostPid
+      if (Option.isNone(running)) return
+      const pid = yield* namespacePid(running.value)
       const killer = yield* createExec(api, containerId, {
         cmd: ["sh", "-c", killTreeScript, "kill-tree", String(pid)],
         user: "0:0",

@@ -5,23 +5,32 @@
  */
 import { Effect } from "effect"
 
-/** POSIX sh, so it runs in Debian's dash and in busybox: walk PPid links from /proc, then SIGKILL the lot. */
+/**
+ * POSIX sh, so it runs in Debian's dash and in busybox. A tree killed straight from one walk of /proc
+ * leaks: a child forked after the walk outlives its parent, holds the output open and hangs the stream.
+ * So each member is SIGSTOPped the moment it is found (the root first), and passes over /proc add the
+ * children of members (by PPid) until one adds no one. A stopped process cannot fork, and a fork racing
+ * the signal either finishes with its child already listed or is undone by the kernel, so a pass begun
+ * after every member was stopped sees all their children.
+ */
 export const killTreeScript = `
-all=" $1 "; grew=1
+tree=" $1 "
+kill -STOP "$1" 2>/dev/null
+grew=1
 while [ "$grew" = 1 ]; do
   grew=0
   for s in /proc/[0-9]*/status; do
     p=\${s#/proc/}; p=\${p%/status}
-    case "$all" in *" $p "*) continue ;; esac
+    case "$tree" in *" $p "*) continue ;; esac
     while read -r k v; do
       if [ "$k" = "PPid:" ]; then
-        case "$all" in *" $v "*) all="$all$p "; grew=1 ;; esac
+        case "$tree" in *" $v "*) kill -STOP "$p" 2>/dev/null; tree="$tree$p "; grew=1 ;; esac
         break
       fi
     done 2>/dev/null < "$s"
   done
 done
-kill -9 $all 2>/dev/null
+kill -9 $tree 2>/dev/null
 exit 0
 `
 

@@ -130,6 +130,37 @@ it.live(
 )
 
 it.live(
+  "killing a process that keeps forking leaves none of its children holding the output open",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const id = yield* worker
+      // A child forked while the tree is being walked would be orphaned, keep the output open and hang the stream.
+      const process = yield* docker.spawn(id, { cmd: ["sh", "-c", "echo ready; while :; do sleep 300 & done"] })
+      const lines = yield* process.lines.pipe(
+        Stream.tap((line) => line.line === "ready" ? process.kill : Effect.void),
+        Stream.runCollect,
+        Effect.timeout("20 seconds"),
+      )
+      assert.deepEqual(Chunk.toArray(lines).map((l) => l.line), ["ready"])
+      assert.equal(yield* process.exitCode, 137)
+      const survivors: Array<string> = []
+      yield* docker.exec(id, {
+        cmd: ["ps", "-o", "pid,stat,comm"],
+        onLine: (_stream, line) =>
+          Effect.sync(() => {
+            const [pid, stat, comm] = line.trim().split(/\s+/)
+            // This container's pid 1 reaps no one; a zombie holds no descriptor, so only the living count.
+            if (comm === "sleep" && pid !== "1" && !stat?.startsWith("Z")) survivors.push(`${pid} ${stat}`)
+          }),
+      })
+      assert.deepEqual(survivors, [], "no child of the killed process survives it")
+    }),
+  dockerLayer,
+  needsEngine,
+)
+
+it.live(
   "100 MB of exec output streams through with bounded memory",
   () =>
     Effect.gen(function* () {
