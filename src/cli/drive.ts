@@ -1,5 +1,6 @@
 /** The commands' heavy half, loaded only when a ticket is driven or cancelled. */
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import type { TicketId } from "../domain/TicketId.ts"
 import { finish } from "../pipeline/finish.ts"
 import { driveTicket } from "../pipeline/runner.ts"

@@ -1,5 +1,9 @@
 import * as ValidationError from "@effect/cli/ValidationError"
-import { Cause, Console, Effect, Exit, Predicate } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Predicate from "effect/Predicate"
 
 /** SPEC §2: 0 success, 1 the ticket FAILED, 2 usage or configuration error, 130 interrupted. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const

@@ -1,4 +1,4 @@
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DatabaseLive } from "../services/store/Database.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"

@@ -1,6 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { isTerminal } from "../domain/State.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"

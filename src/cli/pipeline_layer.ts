@@ -1,5 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { AgentUsage } from "../services/agent/AgentUsage.ts"
 import { DockerAgentRunner } from "../services/agent/docker_runner.ts"

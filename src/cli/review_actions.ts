@@ -1,6 +1,9 @@
 /** What `devvy review` does, loaded only when it runs: the local forge's review actions. */
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
-import { Console, Effect, Layer, Option } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type { TicketId } from "../domain/TicketId.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { abandon, addComment, approve } from "../services/forge/local/LocalReview.ts"

@@ -1,4 +1,5 @@
-import { Record as Rec, Schema } from "effect"
+import * as Rec from "effect/Record"
+import * as Schema from "effect/Schema"
 
 export const State = Schema.Literal(
   "RECEIVED",

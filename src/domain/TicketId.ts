@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Six lowercase hex characters: short enough to type, checked before anything is read. */
 export const TicketId = Schema.String.pipe(

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import { Opencode } from "../services/agent/Opencode.ts"

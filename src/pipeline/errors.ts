@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { State } from "../domain/State.ts"
 
 /** The ticket cannot go on as it stands; the runner moves it to FAILED with this message. */

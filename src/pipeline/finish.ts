@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Ticket } from "../domain/Ticket.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import { parseReviewReplies, reviewPrompt, reviewRepliesRetryPrompt } from "../services/agent/review_prompt.ts"

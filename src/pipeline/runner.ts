@@ -1,4 +1,5 @@
-import { Effect, Predicate } from "effect"
+import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import { isTerminal, type LiveState, type State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { workerPaths } from "../services/agent/credentials.ts"

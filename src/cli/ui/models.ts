@@ -1,5 +1,5 @@
 import * as Prompt from "@effect/cli/Prompt"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /** The GitHub Copilot models offered in the picker; any other `provider/model` can be typed in. */
 export const copilotModels: ReadonlyArray<string> = [

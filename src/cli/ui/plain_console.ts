@@ -1,4 +1,5 @@
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { colorEnabled } from "./terminal.ts"
 
 // deno-lint-ignore no-control-regex

@@ -1,4 +1,5 @@
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import type { State } from "../../domain/State.ts"
 import type { Ticket } from "../../domain/Ticket.ts"
 import { bold, dim, green, red } from "./terminal.ts"

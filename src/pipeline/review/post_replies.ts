@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { TicketId } from "../../domain/TicketId.ts"
 import { Forge } from "../../services/forge/Forge.ts"
 import { type PendingReply, ReplyLedger } from "../../services/store/ReplyLedger.ts"

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** The model (or its provider) answered with an error; `detail` is its own message. */
 export class AgentModelError extends Schema.TaggedError<AgentModelError>()("AgentModelError", {

@@ -1,4 +1,7 @@
-import { Context, type Effect, type Scope, type Stream } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { AgentWorkerFailed } from "./AgentError.ts"
 
 /** One line a process wrote, and where. */

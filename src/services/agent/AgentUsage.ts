@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Effect, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { State } from "../../domain/State.ts"
 import type { TicketId } from "../../domain/TicketId.ts"
 

@@ -15,7 +15,10 @@
  *   atomically (write beside, rename), leaving every other entry as it was.
  */
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Config, Effect, Option, Schema } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { TicketId } from "../../domain/TicketId.ts"

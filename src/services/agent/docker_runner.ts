@@ -1,4 +1,6 @@
-import { Effect, Layer, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { DockerEngine } from "../docker/DockerEngine.ts"
 import { AgentWorkerFailed } from "./AgentError.ts"
 import { AgentRunner, type ProcessLine } from "./AgentRunner.ts"

@@ -3,7 +3,8 @@
  * decoded: a known event, an event type this version of devvy does not know (kept and logged), or a
  * line that is not JSON at all (kept as a log line).
  */
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 
 const Tokens = Schema.Struct({
   input: Schema.Number,

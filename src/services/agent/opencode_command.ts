@@ -1,5 +1,5 @@
 /** The `opencode run` command devvy starts in a worker, and the environment it runs with. */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import type { AgentCommand } from "./AgentRunner.ts"
 import { workerPaths } from "./credentials.ts"
 

@@ -2,7 +2,9 @@
  * Review threads given to the agent, and the replies it gives back: a fenced ```json block
  * `{"replies":[{"threadId":"…","reply":"…"}]}` that devvy decodes and checks before posting anything.
  */
-import { Effect, Either, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { stripHiddenText } from "./hidden_text.ts"
 import { ReviewRepliesInvalid } from "./AgentError.ts"
 

@@ -2,7 +2,7 @@
  * What one opencode run has said so far, folded line by line, and how it ended. Pure, so the rules
  * (which error wins, what the final answer is) are tested without a process.
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { AgentExited, AgentModelError, AgentRejected } from "./AgentError.ts"
 import { Usage } from "./AgentUsage.ts"
 import { isRejection, type ParsedLine, sessionIdOf } from "./events.ts"

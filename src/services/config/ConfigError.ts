@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** There is no config file where devvy looked for one. */
 export class ConfigMissing extends Schema.TaggedError<ConfigMissing>()("ConfigMissing", {

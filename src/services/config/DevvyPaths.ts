@@ -1,4 +1,7 @@
-import { Config, Context, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as os from "node:os"
 import * as path from "node:path"
 import type { TicketId } from "../../domain/TicketId.ts"

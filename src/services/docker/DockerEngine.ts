@@ -2,7 +2,11 @@
  * The Docker Engine, spoken to over its HTTP API (a Unix socket or tcp://): images, containers and
  * exec. devvy never runs the `docker` CLI.
  */
-import { type Duration, Effect, Layer, type Scope, type Stream } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import { AppConfig } from "../config/AppConfig.ts"
 import type {
   BuildFailed,

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** No engine answers at the configured address. */
 export class EngineUnreachable extends Schema.TaggedError<EngineUnreachable>()("EngineUnreachable", {

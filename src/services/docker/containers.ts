@@ -1,5 +1,7 @@
 /** Container calls: create, start, inspect, stop, remove, list by label. */
-import { Duration, Effect, Schema } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { Api } from "./api.ts"
 import type { ContainerInfo, ContainerSpec } from "./DockerEngine.ts"
 

@@ -1,5 +1,8 @@
 /** Builds the DockerEngine service from its parts, with a span on every call. */
-import { Duration, Effect, Schema, Stream } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { makeApi } from "./api.ts"
 import { makeContainers } from "./containers.ts"
 import type { DockerEngineShape, ExecError, ExecEvent, ExecOptions, ExecRunOptions } from "./DockerEngine.ts"

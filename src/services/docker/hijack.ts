@@ -3,7 +3,7 @@
  * the socket carries raw frames with no length and no chunking, and stdin goes the other way. fetch
  * cannot write to a response it is reading, so this is plain HTTP/1.1 on a Deno.Conn.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { DockerApiError, EngineUnreachable } from "./DockerError.ts"
 import { describe, dial, type Endpoint } from "./transport.ts"
 

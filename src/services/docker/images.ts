@@ -1,5 +1,8 @@
 /** Image calls: inspect, build from a tar context, import a root filesystem, remove. */
-import { Effect, Option, Schema, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type { Api } from "./api.ts"
 import { directoryContext, inlineContext } from "./build_context.ts"
 import type { BuildOptions, ImageInfo } from "./DockerEngine.ts"

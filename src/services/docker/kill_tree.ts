@@ -3,7 +3,7 @@
  * pid inside the container, and a second exec, as root, kills that process and everything under it:
  * opencode starts language servers and shells that would otherwise outlive it.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /**
  * POSIX sh, so it runs in Debian's dash and in busybox. A tree killed straight from one walk of /proc

@@ -2,7 +2,7 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { HttpClient } from "@effect/platform/HttpClient"
 import * as HttpClientModule from "@effect/platform/HttpClient"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { EngineUnreachable } from "./DockerError.ts"
 
 export type Endpoint =

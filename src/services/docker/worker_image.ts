@@ -2,7 +2,8 @@
  * The worker image, built from the repository's worker.dockerfile. A text import puts the file in the
  * module graph, so `deno run` reads it from the source tree and `deno compile` embeds it.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import workerDockerfile from "../../../worker.dockerfile" with { type: "text" }
 import { DockerEngine } from "./DockerEngine.ts"
 import { BuildFailed } from "./DockerError.ts"

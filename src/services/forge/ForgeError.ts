@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** 401, or the 203 sign-in page Azure DevOps answers a bad PAT with: never retried. */
 export class ForgeAuthFailed extends Schema.TaggedError<ForgeAuthFailed>()("ForgeAuthFailed", {

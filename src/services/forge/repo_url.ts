@@ -2,7 +2,8 @@
  * Which forge a ticket's repository URL belongs to, and where its API lives. Pure: checked at RECEIVED,
  * before anything touches the network.
  */
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 
 /** An Azure DevOps (Services or Server) repository: the REST base, its project and name, the HTTPS clone URL. */
 export class AdoRepoUrl extends Schema.TaggedClass<AdoRepoUrl>()("AdoRepoUrl", {

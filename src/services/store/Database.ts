@@ -1,6 +1,7 @@
 import * as Migrator from "@effect/sql/Migrator"
 import type { SqlClient } from "@effect/sql/SqlClient"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as fs from "node:fs"
 import { DevvyPaths } from "../config/DevvyPaths.ts"
 import { migrations } from "./migrations.ts"

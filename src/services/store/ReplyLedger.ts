@@ -1,5 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Clock, Effect, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import type { TicketId } from "../../domain/TicketId.ts"
 
 /** A reply decided on but not yet known to be on the forge. */

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export class TicketNotFound extends Schema.TaggedError<TicketNotFound>()("TicketNotFound", {
   id: Schema.String,

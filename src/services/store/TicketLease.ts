@@ -1,5 +1,10 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Clock, Duration, Effect, Option, Schedule, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type { TicketId } from "../../domain/TicketId.ts"
 import { holderAlive, ownIdentity } from "./process_identity.ts"
 

@@ -1,5 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Clock, Effect, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { State } from "../../domain/State.ts"
 import { LogLine } from "../../domain/Ticket.ts"
 import { TicketId } from "../../domain/TicketId.ts"

@@ -1,4 +1,8 @@
-import { Cause, type Context, Exit, type Option, type Tracer } from "effect"
+import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
+import * as Exit from "effect/Exit"
+import type * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
 
 /** A finished span as devvy stores and exports it. */
 export interface FinishedSpan {

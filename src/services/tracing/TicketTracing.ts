@@ -1,5 +1,10 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Config, Effect, Layer, Option, Schedule, Tracer } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Tracer from "effect/Tracer"
 import { otlpBody, tracesUrl } from "./otlp.ts"
 import { type FinishedSpan, RecordedSpan } from "./RecordedSpan.ts"
 

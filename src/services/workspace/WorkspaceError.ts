@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** The URL names no repository, or one the credentials may not see (Azure DevOps answers 404 for both). */
 export class GitRepositoryNotFound extends Schema.TaggedError<GitRepositoryNotFound>()("GitRepositoryNotFound", {

@@ -4,7 +4,10 @@
  */
 import * as Command from "@effect/platform/Command"
 import { CommandExecutor } from "@effect/platform/CommandExecutor"
-import { Effect, Option, Redacted, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import { GitFailed } from "./WorkspaceError.ts"
 
 export interface GitInvocation {

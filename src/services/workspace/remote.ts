@@ -1,5 +1,8 @@
 /** What git's complaints about a remote mean: which failures to act on, and which to try again. */
-import { Effect, type Option, type Redacted, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
 import { failed, type GitInvocation, runGit } from "./git.ts"
 import { GitAuthFailed, GitFailed, GitRepositoryNotFound } from "./WorkspaceError.ts"

@@ -1,6 +1,11 @@
 /** The Azure DevOps forge (Services and Server): the Forge port over REST 7.1 with a PAT. */
 import type { HttpClient } from "@effect/platform/HttpClient"
-import { Effect, Either, Layer, Option, Redacted, Ref } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, Identity, type NewPullRequest, type ThreadStatus } from "../Forge.ts"

@@ -1,5 +1,5 @@
 /** Azure DevOps payloads → the forge port's types. Pure. */
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { Identity, PullRequest, type PullRequestStatus, Repository, ReviewComment, ReviewThread } from "../Forge.ts"
 import type { AdoComment, AdoPullRequest, AdoRepository, AdoThread } from "./schemas.ts"
 

@@ -2,7 +2,7 @@
  * The parts of Azure DevOps' REST 7.1 payloads devvy reads. Unknown fields are ignored (the API is
  * open-schema); fields the service leaves out for some objects are optional here.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 export const AdoError = Schema.Struct({
   message: Schema.String,

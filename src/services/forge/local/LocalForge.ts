@@ -3,7 +3,9 @@
  * branch plus a record in devvy's store, and review happens through `devvy review`.
  */
 import { CommandExecutor } from "@effect/platform/CommandExecutor"
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as os from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"

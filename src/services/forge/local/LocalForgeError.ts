@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** `devvy review` on a ticket whose branch has no pull request on the local forge yet. */
 export class NoPullRequest extends Schema.TaggedError<NoPullRequest>()("NoPullRequest", {

@@ -1,5 +1,8 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Clock, Effect, Option, Schema } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { Identity, PullRequestStatus, ReviewComment, ReviewThread } from "../Forge.ts"
 
 const PullRequestRow = Schema.Struct({

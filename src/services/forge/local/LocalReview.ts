@@ -3,7 +3,8 @@
  * approve (merge into the default branch of the local repository) or abandon. The reviewer is the person
  * at this machine, never devvy's own identity, so the ticket answers their comments.
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { branchName, type TicketId } from "../../../domain/TicketId.ts"
 import type { PullRequest } from "../Forge.ts"
 import { merge, reviewer } from "./local_git.ts"

@@ -1,6 +1,8 @@
 /** The local forge's git: reading the repository, and merging a pull request without harming a checkout. */
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
-import { Config, Effect, Option } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { failed, git, runGit } from "../../workspace/git.ts"
 import type { GitFailed } from "../../workspace/WorkspaceError.ts"
 import { Identity } from "../Forge.ts"
