@@ -23,6 +23,8 @@ export const terminalStates: ReadonlySet<State> = new Set<TerminalState>(["MERGE
 
 export const isTerminal = (state: State): state is TerminalState => terminalStates.has(state)
 
+export const liveStates: ReadonlyArray<LiveState> = State.literals.filter((s): s is LiveState => !isTerminal(s))
+
 /**
  * The forward edges of the ticket state machine. FAILED and CANCELLED are reachable from every
  * non-terminal state, so they are added below instead of being repeated on every row.

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { canTransition, IllegalTransition, State } from "../../domain/State.ts"
+import { canTransition, IllegalTransition, liveStates, State } from "../../domain/State.ts"
 import { NewTicket, StateChange, Ticket } from "../../domain/Ticket.ts"
 import { branchName, randomTicketId, TicketId } from "../../domain/TicketId.ts"
 import { DatabaseLive } from "./Database.ts"
@@ -118,8 +118,11 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
     const list = Effect.fn("TicketStore.list")(function* (options: { readonly all: boolean }) {
       const rows = yield* (options.all
         ? sql`SELECT * FROM tickets ORDER BY created_at DESC, id`
-        : sql`SELECT * FROM tickets WHERE state NOT IN ('MERGED', 'FAILED', 'CANCELLED')
-              ORDER BY created_at DESC, id`).pipe(Effect.flatMap(decodeTickets), Effect.orDie)
+        // Naming the live states, not excluding the ended ones, lets SQLite read them from tickets_by_state.
+        : sql`SELECT * FROM tickets WHERE state IN ${sql.in(liveStates)} ORDER BY created_at DESC, id`).pipe(
+          Effect.flatMap(decodeTickets),
+          Effect.orDie,
+        )
       return rows.map(toTicket)
     })
 

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict"
+import { Effect, Layer } from "effect"
+import { DatabaseSync } from "node:sqlite"
+import * as path from "node:path"
+import { TicketStore } from "../../../src/services/store/TicketStore.ts"
+import { it } from "../../support/effect_test.ts"
+import { makeTempDir, storeAt } from "../../support/temp_home.ts"
+
+const openStore = (home: string) =>
+  Effect.flatMap(TicketStore, (store) => store.list({ all: true })).pipe(Effect.provide(storeAt(home)))
+
+const migrationIds = (home: string): Array<number> => {
+  const db = new DatabaseSync(path.join(home, "devvy.db"))
+  try {
+    return db.prepare("SELECT migration_id FROM effect_sql_migrations ORDER BY migration_id").all()
+      .map((row) => Number(row.migration_id))
+  } finally {
+    db.close()
+  }
+}
+
+it.live(
+  "a store one migration behind is brought up to date when it is opened",
+  () =>
+    Effect.gen(function* () {
+      const home = yield* makeTempDir()
+      yield* openStore(home)
+      const all = migrationIds(home)
+      const db = new DatabaseSync(path.join(home, "devvy.db"))
+      db.prepare("DELETE FROM effect_sql_migrations WHERE migration_id = ?").run(all.at(-1) ?? 0)
+      db.close()
+      assert.deepEqual(migrationIds(home), all.slice(0, -1))
+      yield* openStore(home)
+      assert.deepEqual(migrationIds(home), all)
+    }),
+  Layer.empty,
+)
+
+it.live(
+  "an up-to-date store opens and answers while another process holds its write lock",
+  () =>
+    Effect.gen(function* () {
+      // What `ps` meets while a driver is in the middle of a write: it must not wait for the lock.
+      const home = yield* makeTempDir()
+      yield* openStore(home)
+      const writer = new DatabaseSync(path.join(home, "devvy.db"))
+      writer.exec("BEGIN IMMEDIATE")
+      try {
+        const tickets = yield* openStore(home)
+        assert.deepEqual(tickets, [])
+      } finally {
+        writer.exec("ROLLBACK")
+        writer.close()
+      }
+    }),
+  Layer.empty,
+)
