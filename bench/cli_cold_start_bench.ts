@@ -74,10 +74,10 @@ const timeRun = async (args: ReadonlyArray<string>, env: Record<string, string>)
 export default async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-cold-" })
   try {
-    const devvy = await bundle("main.ts", path.join(dir, "devvy.js"))
+    const devvy = await bundle("main.ts", path.join(dir, "devvy"))
     const floorEntry = path.join(root, `.bench-floor-${Deno.pid}.ts`)
     await Deno.writeTextFile(floorEntry, floorSource)
-    const floorBundle = await bundle(path.basename(floorEntry), path.join(dir, "floor.js")).finally(() =>
+    const floorBundle = await bundle(path.basename(floorEntry), path.join(dir, "floor")).finally(() =>
       Deno.remove(floorEntry)
     )
     const home = path.join(dir, "home")

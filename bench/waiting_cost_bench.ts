@@ -50,7 +50,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
         return ticket.id
       }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings: { DEVVY_POLL_INTERVAL: "30" } })))
       // The bundle is what `deno task compile` makes the binary of: what users run.
-      const devvy = yield* Effect.promise(() => bundle("main.ts", path.join(dir, "devvy.js")))
+      const devvy = yield* Effect.promise(() => bundle("main.ts", path.join(dir, "devvy")))
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "--allow-all", "--no-check", devvy, "resume", id],
         env: {

@@ -1,8 +1,8 @@
 /**
  * Builds the single `devvy` binary: bundle and minify first (start-up drops by half against running
- * the module graph from source), then `deno compile` the bundle with worker.dockerfile embedded so the
- * binary alone can build the worker image. `deno compile` downloads its runtime base from Deno's own
- * download host, so this needs that host reachable.
+ * the module graph from source), then `deno compile` the bundle's entry, which takes its chunks in, with
+ * worker.dockerfile embedded so the binary alone can build the worker image. `deno compile` downloads
+ * its runtime base from Deno's own download host, so this needs that host reachable.
  *
  *   deno task compile                 # this machine's target
  *   deno task compile --all           # every release target
@@ -18,9 +18,9 @@ const run = async (args: ReadonlyArray<string>) => {
   if (code !== 0) Deno.exit(code)
 }
 
-await Deno.mkdir("dist", { recursive: true })
-console.log("$ deno bundle --minify -o dist/devvy.js main.ts")
-await bundle("main.ts", "dist/devvy.js")
+await Deno.remove("dist/bundle", { recursive: true }).catch(() => undefined)
+console.log("$ deno bundle --minify --code-splitting --outdir dist/bundle main.ts")
+const entry = await bundle("main.ts", "dist/bundle")
 const chosen = Deno.args.includes("--all") ? targets : [undefined]
 for (const target of chosen) {
   const output = target === undefined ? "dist/devvy" : `dist/devvy-${target}`
@@ -32,6 +32,6 @@ for (const target of chosen) {
     "--output",
     output,
     ...(target === undefined ? [] : ["--target", target]),
-    "dist/devvy.js",
+    entry,
   ])
 }
