@@ -3,12 +3,14 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import { isTerminal } from "../domain/State.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import { hostName } from "../services/store/process_identity.ts"
 import { TicketBusy, TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { ticketIdArg } from "./args.ts"
 import { StoreLayer } from "./layers.ts"
+import { UsageError } from "./usage_error.ts"
 
 /**
  * Asks the driving process to stop (SIGTERM interrupts it, so its own cleanup runs) and waits until its
@@ -34,7 +36,12 @@ const stopDriver = (id: TicketId) =>
 
 export const cancelCommand = Command.make("cancel", { id: ticketIdArg }, ({ id }) =>
   Effect.gen(function* () {
-    yield* (yield* TicketStore).get(id)
+    const ticket = yield* (yield* TicketStore).get(id)
+    if (isTerminal(ticket.state)) {
+      return yield* new UsageError({
+        detail: `ticket ${id} has already ended (${ticket.state}): there is nothing to cancel`,
+      })
+    }
     yield* stopDriver(id)
   }).pipe(
     Effect.provide(StoreLayer),

@@ -7,38 +7,11 @@ import { LocalPullRequests } from "../../src/services/forge/local/LocalPullReque
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { ticketScript } from "../pipeline/support/scripted_agent.ts"
 import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
-import { devvy } from "../support/devvy_cli.ts"
+import { cli, driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync, makeRepo } from "../support/git_fixtures.ts"
 import { makeMockModel } from "../support/mock_model/server.ts"
 import { makeTempDir, storeAt } from "../support/temp_home.ts"
-
-const Status = Schema.Struct({
-  state: Schema.String,
-  process: Schema.String,
-  history: Schema.Array(Schema.Struct({ to: Schema.String })),
-})
-
-/** The CLI, as a user in another terminal would run it, with the test's environment. */
-const cli = (home: string, env: Record<string, string>) => (...args: ReadonlyArray<string>) =>
-  Effect.promise(() => devvy(home, args, env))
-
-const statusOf = (run: ReturnType<typeof cli>, id: string) =>
-  Effect.flatMap(run("status", id, "--json"), (r) => Schema.decodeUnknown(Schema.parseJson(Status))(r.stdout)).pipe(
-    Effect.orDie,
-  )
-
-const until = <A>(probe: Effect.Effect<A>, ready: (a: A) => boolean, what: string) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 900; i++) {
-      const value = yield* probe
-      if (ready(value)) return value
-      yield* Effect.sleep("300 millis")
-    }
-    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
-  })
-
-const driverPid = (process: string) => Number(/Running \(pid (\d+)\)/.exec(process)?.[1] ?? 0)
 
 it.live(
   "run -d drives a ticket in the background; kill -9 in PLAN, VALIDATE, CREATE_PR and RESPOND_TO_REVIEW and resume finish it with one PR and one reply",

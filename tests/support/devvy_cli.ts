@@ -1,3 +1,4 @@
+import { Effect, Schema } from "effect"
 import * as path from "node:path"
 
 const main = new URL("../../main.ts", import.meta.url).pathname
@@ -35,3 +36,33 @@ export const devvy = async (
   const decoder = new TextDecoder()
   return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) }
 }
+
+/** The CLI, as a user in another terminal would run it, with the test's environment. */
+export const cli = (home: string, env: Record<string, string>) => (...args: ReadonlyArray<string>) =>
+  Effect.promise(() => devvy(home, args, env))
+
+const Status = Schema.Struct({
+  state: Schema.String,
+  process: Schema.String,
+  history: Schema.Array(Schema.Struct({ to: Schema.String })),
+})
+
+/** What `devvy status <id> --json` says of the ticket. */
+export const statusOf = (run: ReturnType<typeof cli>, id: string) =>
+  Effect.flatMap(run("status", id, "--json"), (r) => Schema.decodeUnknown(Schema.parseJson(Status))(r.stdout)).pipe(
+    Effect.orDie,
+  )
+
+/** Probes every 300 ms until `ready` holds, for at most 270 s. */
+export const until = <A>(probe: Effect.Effect<A>, ready: (a: A) => boolean, what: string) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 900; i++) {
+      const value = yield* probe
+      if (ready(value)) return value
+      yield* Effect.sleep("300 millis")
+    }
+    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+  })
+
+/** The pid in a PROCESS cell reading `Running (pid N)`, or 0. */
+export const driverPid = (process: string) => Number(/Running \(pid (\d+)\)/.exec(process)?.[1] ?? 0)
