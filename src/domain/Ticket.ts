@@ -20,6 +20,12 @@ export class Ticket extends Schema.Class<Ticket>("Ticket")({
   updatedAt: Schema.DateFromSelf,
 }) {}
 
+/** What a listing shows of a ticket: `devvy ps` reads these columns and no others. */
+export type TicketSummary = Pick<
+  Ticket,
+  "id" | "title" | "state" | "branch" | "prNumber" | "prUrl" | "createdAt" | "updatedAt"
+>
+
 export const NewTicket = Schema.Struct({
   title: Schema.String.pipe(Schema.nonEmptyString({ message: () => "the title must not be empty" })),
   description: Schema.String,

@@ -1,5 +1,5 @@
 import { isTerminal } from "../../domain/State.ts"
-import type { StateChange, Ticket } from "../../domain/Ticket.ts"
+import type { StateChange, Ticket, TicketSummary } from "../../domain/Ticket.ts"
 import type { PhaseUsage } from "../../services/agent/AgentUsage.ts"
 import type { Driver } from "../../services/store/TicketLease.ts"
 import { renderTable, truncate } from "./table.ts"
@@ -9,13 +9,13 @@ import { formatElapsed, formatTimestamp } from "./time.ts"
 export type Drivers = ReadonlyMap<string, Driver>
 
 /** What drives a ticket: a live lease holder, or nothing, in which case `devvy resume` continues it. */
-export const processLabel = (ticket: Ticket, drivers: Drivers): string => {
+export const processLabel = (ticket: TicketSummary, drivers: Drivers): string => {
   if (isTerminal(ticket.state)) return "-"
   const driver = drivers.get(ticket.id)
   return driver === undefined ? "Idle / resumable" : `Running (pid ${driver.pid})`
 }
 
-export const psJson = (ticket: Ticket, drivers: Drivers) => ({
+export const psJson = (ticket: TicketSummary, drivers: Drivers) => ({
   id: ticket.id,
   title: ticket.title,
   state: ticket.state,
@@ -26,7 +26,7 @@ export const psJson = (ticket: Ticket, drivers: Drivers) => ({
   updatedAt: ticket.updatedAt.toISOString(),
 })
 
-export const renderPs = (tickets: ReadonlyArray<Ticket>, drivers: Drivers): string =>
+export const renderPs = (tickets: ReadonlyArray<TicketSummary>, drivers: Drivers): string =>
   renderTable(
     ["ID", "TITLE", "STATE", "PROCESS", "BRANCH", "PR"],
     tickets.map((t) => [

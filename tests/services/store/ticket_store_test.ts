@@ -60,6 +60,28 @@ it.effect("FAILED keeps the error and a terminal ticket leaves the default listi
   }), TempStore)
 
 it.effect(
+  "a listing carries what ps shows of each ticket, and not its description or error",
+  () =>
+    Effect.gen(function* () {
+      const store = yield* TicketStore
+      const created = yield* store.create({ ...newTicket, description: "a long description ".repeat(500) })
+      yield* store.update(created.id, { prNumber: 7, prUrl: "https://example.test/pr/7" })
+      const [listed] = yield* store.list({ all: false })
+      assert.deepEqual(listed, {
+        id: created.id,
+        title: created.title,
+        state: "RECEIVED",
+        branch: `agent/${created.id}`,
+        prNumber: 7,
+        prUrl: "https://example.test/pr/7",
+        createdAt: created.createdAt,
+        updatedAt: listed?.updatedAt,
+      })
+    }),
+  TempStore,
+)
+
+it.effect(
   "update records the pull request and session, and an unknown id is TicketNotFound",
   () =>
     Effect.gen(function* () {
