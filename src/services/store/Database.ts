@@ -13,8 +13,9 @@ const migrate = Migrator.make({})({ loader: migrations })
 const Latest = Schema.Tuple(Schema.Struct({ latest: Schema.NullOr(Schema.Number) }))
 
 /**
- * Whether the store already has every migration, read without a lock: then `ps` and the other readers
- * skip the Migrator's write transaction. Anything unexpected (a new file, no table yet) means "migrate".
+ * Whether the store already has every migration, read without a lock: then opening it takes no write
+ * transaction, so `ps` never waits behind a driver's write. Anything unexpected (a new file, no table
+ * yet) means "migrate", and the Migrator decides under its lock.
  */
 const upToDate = Effect.gen(function* () {
   const sql = yield* SqlClient
