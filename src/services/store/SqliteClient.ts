@@ -9,6 +9,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite"
 
@@ -32,6 +33,10 @@ const bindable = (value: unknown): SQLInputValue => {
 const fail = (message: string) => (cause: unknown) =>
   new SqlError({ cause, message: `${message}: ${cause instanceof Error ? cause.message : String(cause)}` })
 
+/** SQLITE_BUSY, which node:sqlite reports by its message alone. */
+const isBusy = (error: SqlError): boolean =>
+  error.cause instanceof Error && error.cause.message.includes("database is locked")
+
 export const make = (config: SqliteClientConfig) =>
   Effect.gen(function* () {
     const db = yield* Effect.acquireRelease(
@@ -44,7 +49,17 @@ export const make = (config: SqliteClientConfig) =>
     yield* Effect.try({
       try: () => db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"),
       catch: fail("cannot set up the database"),
-    })
+    }).pipe(
+      // Two processes switching a new database to WAL at the same moment deadlock on the lock upgrade, and
+      // SQLite fails one of them at once instead of waiting out busy_timeout: that one tries again.
+      Effect.retry({
+        while: isBusy,
+        schedule: Schedule.exponential("10 millis").pipe(
+          Schedule.jittered,
+          Schedule.upTo("10 seconds"),
+        ),
+      }),
+    )
 
     const statements = new Map<string, StatementSync>()
     const prepare = (sql: string) =>

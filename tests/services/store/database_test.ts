@@ -1,7 +1,9 @@
 import assert from "node:assert/strict"
 import { Effect, Layer } from "effect"
+import { SqlClient } from "@effect/sql/SqlClient"
 import { DatabaseSync } from "node:sqlite"
 import * as path from "node:path"
+import * as SqliteClient from "../../../src/services/store/SqliteClient.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { it } from "../../support/effect_test.ts"
 import { makeTempDir, storeAt } from "../../support/temp_home.ts"
@@ -52,6 +54,28 @@ it.live(
         writer.exec("ROLLBACK")
         writer.close()
       }
+    }),
+  Layer.empty,
+)
+
+it.live(
+  "a database whose lock SQLite refuses at once while it is first set up is opened once the lock is free",
+  () =>
+    Effect.gen(function* () {
+      // As when two processes switch a new database to WAL together: SQLite fails one of them at once,
+      // without waiting out the busy timeout (here none at all).
+      const home = yield* makeTempDir()
+      const filename = path.join(home, "devvy.db")
+      const holder = new DatabaseSync(filename)
+      holder.exec("BEGIN EXCLUSIVE")
+      setTimeout(() => {
+        holder.exec("COMMIT")
+        holder.close()
+      }, 200)
+      const rows = yield* Effect.flatMap(SqlClient, (sql) => sql`PRAGMA journal_mode`).pipe(
+        Effect.provide(SqliteClient.layer({ filename, busyTimeoutMillis: 0 })),
+      )
+      assert.deepEqual(rows.map((row) => row.journal_mode), ["wal"])
     }),
   Layer.empty,
 )
