@@ -1,7 +1,9 @@
 import assert from "node:assert/strict"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { TicketId } from "../../src/domain/TicketId.ts"
+import { validationImage } from "../../src/pipeline/validate/run_scripts.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { ticketScript } from "../pipeline/support/scripted_agent.ts"
 import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
@@ -41,7 +43,7 @@ it.live(
 
       const started = yield* run("run", "-d", "-t", "Never done", "--description", "d", "--repo", origin)
       assert.equal(started.code, 0, started.stderr)
-      const id = started.stdout.trim()
+      const id = Schema.decodeUnknownSync(TicketId)(started.stdout.trim())
       const driving = yield* until(
         statusOf(run, id),
         (s) => s.state === "VALIDATE" && driverPid(s.process) > 0,
@@ -52,7 +54,7 @@ it.live(
         (containers) => containers.length > 0,
         "the validation container",
       )
-      assert.ok(yield* docker.imageExists(`devvy-validate-${id}:latest`).pipe(Effect.orDie))
+      assert.ok(yield* docker.imageExists(validationImage(id)).pipe(Effect.orDie))
 
       const cancelled = yield* run("cancel", id)
       assert.equal(cancelled.code, 0, cancelled.stderr)
@@ -63,7 +65,7 @@ it.live(
       assert.equal(after.process, "-")
       yield* until(Effect.sync(() => alive(driverPid(driving.process))), (live) => !live, "the driver to exit")
       assert.deepEqual(yield* docker.listContainers({ "devvy.ticket": id }).pipe(Effect.orDie), [])
-      assert.equal(yield* docker.imageExists(`devvy-validate-${id}:latest`).pipe(Effect.orDie), false)
+      assert.equal(yield* docker.imageExists(validationImage(id)).pipe(Effect.orDie), false)
       assert.equal(fs.existsSync(path.join(home, "workspaces", id)), false, "the workspace is removed")
       assert.equal(fs.existsSync(path.join(home, "agent", id)), false, "the agent directory is removed")
 

@@ -1,31 +1,11 @@
 import assert from "node:assert/strict"
-import { Schema } from "effect"
+import { moduleGraph } from "../support/module_graph.ts"
 
-const Dependency = Schema.Struct({
-  /** As written in the import. */
-  specifier: Schema.String,
-  isDynamic: Schema.optional(Schema.Boolean),
-  code: Schema.optional(Schema.Struct({ specifier: Schema.String })),
-})
-const Info = Schema.Struct({
-  roots: Schema.Array(Schema.String),
-  modules: Schema.Array(Schema.Struct({
-    specifier: Schema.String,
-    dependencies: Schema.optional(Schema.Array(Dependency)),
-  })),
-})
-
-/** Every module `main.ts` can load, with its imports, dynamic ones included. */
-const moduleGraph = async () => {
-  const main = new URL("../../main.ts", import.meta.url)
-  const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", main.pathname], stdout: "piped" })
-    .output()
-  return Schema.decodeUnknownSync(Schema.parseJson(Info))(new TextDecoder().decode(output.stdout))
-}
+const main = new URL("../../main.ts", import.meta.url).pathname
 
 /** The modules `main.ts` loads before any command runs: its import graph without the dynamic imports. */
 const staticGraph = async (): Promise<ReadonlySet<string>> => {
-  const info = await moduleGraph()
+  const info = await moduleGraph(main)
   const edges = new Map(info.modules.map((m) => [
     m.specifier,
     (m.dependencies ?? []).flatMap((d) => d.isDynamic === true || d.code === undefined ? [] : [d.code.specifier]),
@@ -54,7 +34,7 @@ Deno.test("ps, status and logs load no Docker, forge, agent-run or pipeline code
 Deno.test("devvy's own modules import Effect module by module, never the effect barrel", async () => {
   // Behind the commands' dynamic imports the bundle wraps modules in lazy initialisers, and a wrapped
   // barrel initialises every Effect module: importing it cost `ps` a quarter of its start-up.
-  const info = await moduleGraph()
+  const info = await moduleGraph(main)
   const own = info.modules.filter((m) => m.specifier.includes("/src/") || m.specifier.endsWith("/main.ts"))
   assert.ok(own.length > 50, `the graph was read (${own.length} modules)`)
   const barrel = own.filter((m) => (m.dependencies ?? []).some((d) => d.specifier === "effect"))

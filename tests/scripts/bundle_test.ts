@@ -1,9 +1,7 @@
 import assert from "node:assert/strict"
 import * as path from "node:path"
-import { Schema } from "effect"
 import { bundle } from "../../scripts/bundle.ts"
-
-const Graph = Schema.parseJson(Schema.Struct({ modules: Schema.Array(Schema.Struct({ specifier: Schema.String })) }))
+import { moduleGraph } from "../support/module_graph.ts"
 
 // `deno compile` cannot run here (it downloads its runtime base), so this checks what it is given: it takes
 // in the modules the entry reaches, so a chunk the entry does not reach would be missing from the binary.
@@ -14,8 +12,7 @@ Deno.test("the bundle's entry reaches every chunk, carries worker.dockerfile, an
     const files = [...Deno.readDirSync(dir)].map((f) => f.name).sort()
     assert.ok(files.length > 1, `the bundle is split (${files.join(", ")})`)
 
-    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json", entry], stdout: "piped" }).output()
-    const graph = Schema.decodeUnknownSync(Graph)(new TextDecoder().decode(info.stdout))
+    const graph = await moduleGraph(entry)
     const reached = new Set(
       graph.modules.flatMap((m) => m.specifier.startsWith("file://") ? [path.basename(m.specifier)] : []),
     )
