@@ -1,27 +1,10 @@
 import assert from "node:assert/strict"
-import { moduleGraph } from "../support/module_graph.ts"
+import { moduleGraph, startupModules } from "../support/module_graph.ts"
 
 const main = new URL("../../main.ts", import.meta.url).pathname
 
-/** The modules `main.ts` loads before any command runs: its import graph without the dynamic imports. */
-const staticGraph = async (): Promise<ReadonlySet<string>> => {
-  const info = await moduleGraph(main)
-  const edges = new Map(info.modules.map((m) => [
-    m.specifier,
-    (m.dependencies ?? []).flatMap((d) => d.isDynamic === true || d.code === undefined ? [] : [d.code.specifier]),
-  ]))
-  const seen = new Set<string>()
-  const visit = (specifier: string) => {
-    if (seen.has(specifier)) return
-    seen.add(specifier)
-    for (const next of edges.get(specifier) ?? []) visit(next)
-  }
-  info.roots.forEach(visit)
-  return seen
-}
-
 Deno.test("ps, status and logs load no Docker, forge, agent-run or pipeline code: those load only when a ticket is driven", async () => {
-  const graph = [...await staticGraph()].filter((s) => s.includes("/src/"))
+  const graph = [...await startupModules(main)].filter((s) => s.includes("/src/"))
   assert.ok(graph.some((s) => s.endsWith("/src/cli/ps.ts")), "the graph was read")
   const heavy = graph.filter((s) =>
     /\/src\/(pipeline|services\/docker|services\/forge\/(ado|local)|services\/workspace)\//.test(s) ||

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import * as path from "node:path"
 import { bundle } from "../../scripts/bundle.ts"
-import { moduleGraph } from "../support/module_graph.ts"
+import { moduleGraph, startupModules } from "../support/module_graph.ts"
 
 // `deno compile` cannot run here (it downloads its runtime base), so this checks what it is given: it takes
 // in the modules the entry reaches, so a chunk the entry does not reach would be missing from the binary.
@@ -32,6 +32,19 @@ Deno.test("the bundle's entry reaches every chunk, carries worker.dockerfile, an
     }).output()
     assert.equal(run.code, 0, new TextDecoder().decode(run.stderr))
     assert.match(new TextDecoder().decode(run.stdout), /\d+\.\d+\.\d+/)
+  } finally {
+    await Deno.remove(dir, { recursive: true })
+  }
+})
+
+Deno.test("the bundle loads no CommonJS support at start-up", async () => {
+  // A CommonJS package anywhere in the bundle makes its shared chunk import node:module for `require`,
+  // and every command, `ps` included, then paid about 4 ms to load it before doing anything.
+  const dir = await Deno.makeTempDir({ prefix: "devvy-bundle-" })
+  try {
+    const loaded = await startupModules(await bundle("main.ts", dir))
+    assert.ok(loaded.has("node:sqlite"), `the start-up graph was read (${[...loaded].join(", ")})`)
+    assert.equal(loaded.has("node:module"), false)
   } finally {
     await Deno.remove(dir, { recursive: true })
   }

@@ -2,7 +2,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { parse } from "yaml"
+import { load } from "js-yaml"
 
 /** How VALIDATE gets the image the repository's scripts run in (SPEC §1). */
 export type BuildTarget =
@@ -82,7 +82,7 @@ export const detectBuildTarget = Effect.fn("Validate.detectBuild")(function* (wo
 
   const file = path.join(workspace, composeFile)
   const compose = yield* Effect.try({
-    try: () => parse(fs.readFileSync(file, "utf8")) as unknown,
+    try: (): unknown => load(fs.readFileSync(file, "utf8")),
     catch: (error) => new BuildTargetInvalid({ file: composeFile, detail: String(error) }),
   }).pipe(
     Effect.flatMap(Schema.decodeUnknown(Compose)),
