@@ -1,0 +1,56 @@
+/** `devvy run`'s work, loaded only when run runs: creating the ticket, then driving it here or in the background. */
+import * as Prompt from "@effect/cli/Prompt"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as path from "node:path"
+import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
+import { TicketStore } from "../services/store/TicketStore.ts"
+import { StoreLayer } from "./layers.ts"
+import { continueInBackground, driveInForeground } from "./resume.ts"
+import type { RunFlags } from "./run.ts"
+import { stdinIsTerminal } from "./ui/terminal.ts"
+import { UsageError } from "./usage_error.ts"
+
+/** A relative local path means the directory it was typed in: the detached driver runs elsewhere. */
+const localPathsAbsolute = (repo: string): string =>
+  repo.startsWith("./") || repo.startsWith("../") || repo === "." || repo === ".." ? path.resolve(repo) : repo
+
+/** A flag's value, else asked for on a terminal, else a usage error naming the flag. */
+const required = (value: Option.Option<string>, flag: string, message: string) =>
+  Option.match(Option.filter(value, (v) => v.trim() !== ""), {
+    onSome: Effect.succeed,
+    onNone: () =>
+      stdinIsTerminal()
+        ? Prompt.run(
+          Prompt.text({ message, validate: (v) => v.trim() === "" ? Effect.fail("required") : Effect.succeed(v) }),
+        )
+        : Effect.fail(new UsageError({ detail: `--${flag} is required when there is no terminal to ask on` })),
+  })
+
+/** Creates the ticket from the flags (asking on a terminal for what they leave out), then drives it. */
+export const runTicket = (flags: RunFlags) =>
+  Effect.gen(function* () {
+    const ticket = yield* Effect.gen(function* () {
+      const config = yield* AppConfig
+      const title = yield* required(flags.title, "title", "Title")
+      const description = yield* required(flags.description, "description", "Description")
+      const model = yield* Option.match(flags.model, {
+        onSome: Effect.succeed,
+        onNone: () => requireSetting(config, "model", config.model),
+      })
+      const repoUrl = localPathsAbsolute(
+        yield* Option.match(flags.repo, {
+          onSome: Effect.succeed,
+          onNone: () => requireSetting(config, "repo_url", config.repoUrl),
+        }),
+      )
+      return yield* (yield* TicketStore).create({ title, description, repoUrl, model })
+    }).pipe(Effect.provide(StoreLayer))
+    if (flags.background) {
+      yield* continueInBackground(ticket.id)
+      return yield* Console.log(ticket.id)
+    }
+    yield* Console.log(`Ticket ${ticket.id}: ${ticket.title}`)
+    yield* driveInForeground(ticket.id)
+  })
