@@ -20,6 +20,7 @@ const program = cli(process.argv).pipe(
 NodeRuntime.runMain(program, {
   disableErrorReporting: true,
   // The program turns every failure into an exit code itself; only an interrupt (Ctrl-C) ends it otherwise.
-  teardown: (exit, onExit) =>
-    onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : ExitCode.interrupted),
+  // Exiting here, success included, spares the wait for the runtime to wind down its signal listeners.
+  teardown: (exit) =>
+    process.exit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : ExitCode.interrupted),
 })
