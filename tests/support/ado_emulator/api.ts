@@ -1,6 +1,6 @@
 /** What tests see of the emulator: its options, faults, recorded requests and controls. */
 import type { Effect } from "effect"
-import type { MergeOutcome, RepoSource } from "./git.ts"
+import type { MergeOutcome, RepoSource } from "../git_server/git.ts"
 import type { IdentityRef, PullRequestRecord, ThreadRecord } from "./model.ts"
 
 export type { IdentityRef, MergeOutcome, PullRequestRecord, RepoSource, ThreadRecord }

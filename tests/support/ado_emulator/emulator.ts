@@ -6,8 +6,8 @@
 import { Effect, type Scope } from "effect"
 import { makeTempDir } from "../temp_home.ts"
 import type { AdoEmulator, AdoEmulatorOptions, Fault, RecordedRequest } from "./api.ts"
-import { git } from "./git.ts"
-import { serveGitHttp } from "./git_http.ts"
+import { git } from "../git_server/git.ts"
+import { basicPassword, serveGitHttp } from "../git_server/http_backend.ts"
 import { errorBody, guid, type IdentityRef } from "./model.ts"
 import { handleRest, json } from "./rest.ts"
 import { EmulatorState } from "./state.ts"
@@ -48,17 +48,8 @@ const faultResponse = (fault: Fault): Response => {
   }
 }
 
-const authorized = (request: Request, pat: string): boolean => {
-  const header = request.headers.get("authorization") ?? ""
-  const match = /^basic\s+(\S+)$/i.exec(header)
-  if (!match) return false
-  try {
-    const decoded = atob(match[1])
-    return decoded.slice(decoded.indexOf(":") + 1) === pat
-  } catch {
-    return false
-  }
-}
+const authorized = (request: Request, pat: string): boolean =>
+  basicPassword(request.headers.get("authorization")) === pat
 
 const die = <A>(f: () => A): Effect.Effect<A> => Effect.sync(f)
 

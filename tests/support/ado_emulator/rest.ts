@@ -10,7 +10,7 @@ import {
   threadStatusOf,
   workItemJson,
 } from "./model.ts"
-import { resolveRef, runGit } from "./git.ts"
+import { resolveRef, runGit } from "../git_server/git.ts"
 import type { EmulatorState } from "./state.ts"
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>

@@ -1,16 +1,16 @@
-/** The emulator's bare repositories, driven with the real git binary. */
+/** The forge emulators' bare repositories, driven with the real git binary. */
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-/** Keeps the host's git configuration (signing, hooks, templates) out of the emulator's repositories. */
+/** Keeps the host's git configuration (signing, hooks, templates) out of the emulators' repositories. */
 const gitEnv = (): Record<string, string> => ({
   GIT_CONFIG_NOSYSTEM: "1",
   GIT_CONFIG_GLOBAL: "/dev/null",
   GIT_TERMINAL_PROMPT: "0",
   GIT_AUTHOR_NAME: "Emulated Reviewer",
   GIT_AUTHOR_EMAIL: "reviewer@example.invalid",
-  GIT_COMMITTER_NAME: "Azure DevOps",
-  GIT_COMMITTER_EMAIL: "ado@example.invalid",
+  GIT_COMMITTER_NAME: "Emulated Forge",
+  GIT_COMMITTER_EMAIL: "forge@example.invalid",
 })
 
 export interface GitResult {

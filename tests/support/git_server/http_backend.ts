@@ -12,6 +12,18 @@ export interface GitHttpTarget {
   readonly remoteUser: string
 }
 
+/** The password of a `Basic` Authorization header (a PAT or token, whatever the user name), if any. */
+export const basicPassword = (header: string | null): string | undefined => {
+  const match = /^basic\s+(\S+)$/i.exec(header ?? "")
+  if (!match) return undefined
+  try {
+    const decoded = atob(match[1])
+    return decoded.slice(decoded.indexOf(":") + 1)
+  } catch {
+    return undefined
+  }
+}
+
 const headerEnd = (bytes: Uint8Array): { at: number; length: number } | undefined => {
   for (let i = 0; i + 1 < bytes.length; i++) {
     if (bytes[i] === 10 && bytes[i + 1] === 10) return { at: i, length: 2 }
