@@ -1,6 +1,13 @@
 /** The emulator's organization: one project, its repositories, pull requests, threads and work items. */
 import * as path from "node:path"
-import { createBareRepo, mergeBranches, type MergeOutcome, type RepoSource, resolveRef, runGit } from "../git_server/git.ts"
+import {
+  createBareRepo,
+  mergeBranches,
+  type MergeOutcome,
+  type RepoSource,
+  resolveRef,
+  runGit,
+} from "../git_server/git.ts"
 import {
   type CommentRecord,
   guid,

@@ -2,6 +2,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import { gitWithHeader } from "../git_server/client.ts"
 
 export interface Answer {
   readonly status: number
@@ -49,32 +50,9 @@ export const call = (
 export const nextLink = (headers: Headers): string | undefined =>
   /<([^>]+)>;\s*rel="next"/.exec(headers.get("link") ?? "")?.[1]
 
-/**
- * git with the token as actions/checkout passes it: an extra `basic x-access-token:TOKEN` header through
- * git's environment, never in argv, a URL or .git/config.
- */
-export const gitWith = (token: string | undefined) => (cwd: string, ...args: Array<string>) =>
-  Effect.promise(async () => {
-    const env: Record<string, string> = {
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_CONFIG_NOSYSTEM: "1",
-      GIT_CONFIG_GLOBAL: "/dev/null",
-      GIT_AUTHOR_NAME: "devvy",
-      GIT_AUTHOR_EMAIL: "devvy@example.invalid",
-      GIT_COMMITTER_NAME: "devvy",
-      GIT_COMMITTER_EMAIL: "devvy@example.invalid",
-    }
-    if (token !== undefined) {
-      Object.assign(env, {
-        GIT_CONFIG_COUNT: "1",
-        GIT_CONFIG_KEY_0: "http.extraHeader",
-        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${btoa(`x-access-token:${token}`)}`,
-      })
-    }
-    const out = await new Deno.Command("git", { args, cwd, env, stdin: "null" }).output()
-    const decoder = new TextDecoder()
-    return { code: out.code, stdout: decoder.decode(out.stdout).trim(), stderr: decoder.decode(out.stderr) }
-  })
+/** git with the token as actions/checkout passes it: an extra `basic x-access-token:TOKEN` header. */
+export const gitWith = (token: string | undefined) =>
+  gitWithHeader(token === undefined ? undefined : `AUTHORIZATION: basic ${btoa(`x-access-token:${token}`)}`)
 
 /**
  * A local repository in `dir` with `main` and one branch per entry of `branches`, each adding its files on

@@ -25,6 +25,17 @@ export interface FieldError {
 export const validationFailed = (errors: ReadonlyArray<FieldError>, doc: string) =>
   apiError(422, "Validation Failed", doc, { errors })
 
+/** GitHub's limit on issue, pull request and comment bodies (§1.2). */
+export const BODY_LIMIT = 65536
+
+export const bodyTooLong = (resource: string, doc: string) =>
+  validationFailed([{
+    resource,
+    code: "custom",
+    field: "body",
+    message: `body is too long (maximum is ${BODY_LIMIT} characters)`,
+  }], doc)
+
 /**
  * One page of `items` and its `Link` header. The page size is `per_page` (default 30, GitHub's), capped at
  * `maxPageSize` — 100 on GitHub, small here so every client walks pages. Link URLs keep the request's query

@@ -2,17 +2,9 @@
  * The REST routes under `/api/v3`, with GitHub's payloads, status codes and error bodies. Repository routes
  * answer at `/repos/{owner}/{repo}/…` and at `/repositories/{id}/…`, the form GitHub's `Link` URLs use.
  */
-import { apiError, json, notFound, paginate, validationFailed } from "./http.ts"
-import {
-  issueCommentJson,
-  issueJson,
-  labelJson,
-  repoJson,
-  type RepoRecord,
-  type Urls,
-  userJson,
-  type UserRecord,
-} from "./model.ts"
+import { apiError, BODY_LIMIT, bodyTooLong, json, notFound, paginate, validationFailed } from "./http.ts"
+import type { IssueRecord, RepoRecord, UserRecord } from "./model.ts"
+import { issueCommentJson, issueJson, labelJson, repoJson, type Urls, userJson } from "./payloads.ts"
 import { handleChecks } from "./rest_checks.ts"
 import { handlePulls } from "./rest_pulls.ts"
 import type { Author, GithubState } from "./state.ts"
@@ -54,6 +46,16 @@ export const field = (body: unknown, name: string): unknown =>
 export const textField = (body: unknown, name: string): string | undefined => {
   const value = field(body, name)
   return typeof value === "string" ? value : undefined
+}
+
+/** A PATCH's `title` and `body`; returns the `state` it asks for, which the caller applies. */
+export const applyEdits = (issue: IssueRecord, body: unknown): "open" | "closed" | undefined => {
+  const title = textField(body, "title")
+  if (title !== undefined) issue.title = title
+  const text = textField(body, "body")
+  if (text !== undefined) issue.body = text
+  const wanted = textField(body, "state")
+  return wanted === "open" || wanted === "closed" ? wanted : undefined
 }
 
 const viewerJson = (urls: Urls, user: UserRecord) => ({
@@ -145,12 +147,8 @@ const handleIssues = (context: RepoRequest): Response => {
 
   if (rest.length === 0 && method === "GET") return json(200, render(issue))
   if (rest.length === 0 && method === "PATCH") {
-    const title = textField(body, "title")
-    if (title !== undefined) issue.title = title
-    const text = textField(body, "body")
-    if (text !== undefined) issue.body = text
-    const wanted = textField(body, "state")
-    if (wanted === "open" || wanted === "closed") state.setState(issue, wanted)
+    const wanted = applyEdits(issue, body)
+    if (wanted !== undefined) state.setState(issue, wanted)
     return json(200, render(issue))
   }
   if (rest[0] === "comments" && rest.length === 1 && method === "GET") {
@@ -161,14 +159,7 @@ const handleIssues = (context: RepoRequest): Response => {
     if (text === undefined || text === "") {
       return validationFailed([{ resource: "IssueComment", code: "missing_field", field: "body" }], COMMENT_DOCS)
     }
-    if (text.length > 65536) {
-      return validationFailed([{
-        resource: "IssueComment",
-        code: "custom",
-        field: "body",
-        message: "body is too long (maximum is 65536 characters)",
-      }], COMMENT_DOCS)
-    }
+    if (text.length > BODY_LIMIT) return bodyTooLong("IssueComment", COMMENT_DOCS)
     return json(201, issueCommentJson(urls, repo, state.addIssueComment(issue, viewer, text)))
   }
   if (rest[0] === "labels" && rest.length === 1 && method === "GET") {

@@ -1,7 +1,8 @@
 /** Check runs, commit statuses and Actions job logs (reference §2). */
 import { resolveRef } from "../git_server/git.ts"
 import { apiError, json, notFound, paginate } from "./http.ts"
-import { checkRunJson, type CheckRunRecord, jobJson, statusJson, type StatusRecord } from "./model.ts"
+import type { CheckRunRecord, StatusRecord } from "./model.ts"
+import { checkRunJson, jobJson, statusJson } from "./payloads.ts"
 import type { RepoRequest } from "./rest.ts"
 
 const DOCS = "https://docs.github.com/rest"

@@ -1,8 +1,9 @@
 /** Pull requests, their review comments and reviews (reference §1.2–§1.8). */
 import { resolveRef, runGit } from "../git_server/git.ts"
-import { apiError, json, notFound, validationFailed } from "./http.ts"
-import { pullJson, type PullRecord, reviewCommentJson, reviewJson } from "./model.ts"
-import { field, type RepoRequest, textField } from "./rest.ts"
+import { apiError, BODY_LIMIT, bodyTooLong, json, notFound, validationFailed } from "./http.ts"
+import type { PullRecord } from "./model.ts"
+import { pullJson, reviewCommentJson, reviewJson } from "./payloads.ts"
+import { applyEdits, field, type RepoRequest, textField } from "./rest.ts"
 import { isPull } from "./state.ts"
 
 const DOCS = "https://docs.github.com/rest/pulls"
@@ -28,14 +29,7 @@ const create = async (context: RepoRequest): Promise<Response> => {
     )
   }
   if (title === undefined || head === undefined || base === undefined) return notFound()
-  if (text.length > 65536) {
-    return validationFailed([{
-      resource: "Issue",
-      field: "body",
-      code: "custom",
-      message: "body is too long (maximum is 65536 characters)",
-    }], CREATE_DOCS)
-  }
+  if (text.length > BODY_LIMIT) return bodyTooLong("Issue", CREATE_DOCS)
   const colon = head.indexOf(":")
   const headOwner = colon < 0 ? repo.owner : head.slice(0, colon)
   const headRef = colon < 0 ? head : head.slice(colon + 1)
@@ -119,13 +113,10 @@ export const handlePulls = async (context: RepoRequest): Promise<Response> => {
     return answer
   }
   if (rest.length === 0 && method === "PATCH") {
-    const title = textField(body, "title")
-    if (title !== undefined) pr.title = title
-    const text = textField(body, "body")
-    if (text !== undefined) pr.body = text
-    const wanted = textField(body, "state")
+    const wanted = applyEdits(pr, body)
+    // Closing freezes the head where the branch is; a merged pull request stays closed.
     if (wanted === "closed" && pr.state === "open") await state.refresh(pr)
-    if ((wanted === "open" || wanted === "closed") && pr.pull.mergedAt === null) state.setState(pr, wanted)
+    if (wanted !== undefined && pr.pull.mergedAt === null) state.setState(pr, wanted)
     return json(200, await render(context, pr, true))
   }
   if (rest[0] === "comments" && rest.length === 1 && method === "GET") {

@@ -9,7 +9,6 @@ import {
   runGit,
 } from "../git_server/git.ts"
 import {
-  type Anchor,
   type AuthorAssociation,
   type CheckRunRecord,
   type CommentRecord,
@@ -25,6 +24,7 @@ import {
   type UserRecord,
   type UserType,
 } from "./model.ts"
+import type { Anchor } from "./payloads.ts"
 
 export interface Author {
   readonly user: UserRecord

@@ -5,32 +5,13 @@ import { Effect, Layer } from "effect"
 import { it } from "../../../support/effect_test.ts"
 import { makeTempDir } from "../../../support/temp_home.ts"
 import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
+import { gitWithHeader } from "../../../support/git_server/client.ts"
 
 const PAT = "x".repeat(52) + "patsecret" + "y".repeat(23)
 
 /** git with the PAT as an extra header through its environment: neither argv nor .git/config see it. */
-const gitWith = (pat: string | undefined) => (cwd: string, ...args: Array<string>) =>
-  Effect.promise(async () => {
-    const env: Record<string, string> = {
-      GIT_TERMINAL_PROMPT: "0",
-      GIT_CONFIG_NOSYSTEM: "1",
-      GIT_CONFIG_GLOBAL: "/dev/null",
-      GIT_AUTHOR_NAME: "devvy",
-      GIT_AUTHOR_EMAIL: "devvy@example.invalid",
-      GIT_COMMITTER_NAME: "devvy",
-      GIT_COMMITTER_EMAIL: "devvy@example.invalid",
-    }
-    if (pat !== undefined) {
-      const encoded = btoa(`:${pat}`)
-      Object.assign(env, {
-        GIT_CONFIG_COUNT: "1",
-        GIT_CONFIG_KEY_0: "http.extraHeader",
-        GIT_CONFIG_VALUE_0: `Authorization: Basic ${encoded}`,
-      })
-    }
-    const out = await new Deno.Command("git", { args, cwd, env, stdin: "null" }).output()
-    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) }
-  })
+const gitWith = (pat: string | undefined) =>
+  gitWithHeader(pat === undefined ? undefined : `Authorization: Basic ${btoa(`:${pat}`)}`)
 
 it.live(
   "git clones and pushes over HTTP through the emulator with the PAT passed in git's environment",

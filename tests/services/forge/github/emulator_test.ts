@@ -101,6 +101,8 @@ it.live(
       const empty = yield* openPull("empty")
       assert.match(JSON.stringify(empty.body), /No commits between main and empty/)
       yield* emulator.review.close("web", 1)
+      const closed = (yield* call(`${repoApi}/pulls/1`, { token: TOKEN })).body as Record<string, unknown>
+      assert.deepEqual([closed.state, closed.merged, closed.merged_at], ["closed", false, null])
       assert.equal((yield* openPull("feature/a")).status, 201, "a closed pull request does not block a new one")
       assert.equal((yield* call(`${repoApi}/pulls`, { token: TOKEN })).status, 200)
     }),
