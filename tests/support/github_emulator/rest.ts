@@ -48,6 +48,12 @@ export const textField = (body: unknown, name: string): string | undefined => {
   return typeof value === "string" ? value : undefined
 }
 
+/** `since` keeps what was last updated at or after it, so edited comments come back (§1.5, §1.7). */
+export const sinceOf = (url: URL) => (item: { readonly updatedAt: string }): boolean => {
+  const since = url.searchParams.get("since")
+  return since === null || Date.parse(item.updatedAt) >= Date.parse(since)
+}
+
 /** A PATCH's `title` and `body`; returns the `state` it asks for, which the caller applies. */
 export const applyEdits = (issue: IssueRecord, body: unknown): "open" | "closed" | undefined => {
   const title = textField(body, "title")
@@ -152,7 +158,8 @@ const handleIssues = (context: RepoRequest): Response => {
     return json(200, render(issue))
   }
   if (rest[0] === "comments" && rest.length === 1 && method === "GET") {
-    return context.list(commentsOf(issue.number).map((c) => issueCommentJson(urls, repo, c)))
+    const since = sinceOf(url)
+    return context.list(commentsOf(issue.number).filter(since).map((c) => issueCommentJson(urls, repo, c)))
   }
   if (rest[0] === "comments" && rest.length === 1 && method === "POST") {
     const text = textField(body, "body")

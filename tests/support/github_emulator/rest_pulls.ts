@@ -3,7 +3,7 @@ import { resolveRef, runGit } from "../git_server/git.ts"
 import { apiError, BODY_LIMIT, bodyTooLong, json, notFound, validationFailed } from "./http.ts"
 import type { PullRecord } from "./model.ts"
 import { pullJson, reviewCommentJson, reviewJson } from "./payloads.ts"
-import { applyEdits, field, type RepoRequest, textField } from "./rest.ts"
+import { applyEdits, field, type RepoRequest, sinceOf, textField } from "./rest.ts"
 import { isPull } from "./state.ts"
 
 const DOCS = "https://docs.github.com/rest/pulls"
@@ -121,6 +121,7 @@ export const handlePulls = async (context: RepoRequest): Promise<Response> => {
   }
   if (rest[0] === "comments" && rest.length === 1 && method === "GET") {
     const comments = state.reviewComments.filter((c) => c.repoId === repo.id && c.number === pr.number)
+      .filter(sinceOf(url))
     const rendered = []
     for (const c of comments) rendered.push(reviewCommentJson(urls, repo, c, await state.anchor(pr, c)))
     return context.list(rendered)

@@ -238,8 +238,17 @@ export class GithubState {
       pr.pull.mergedAt = pr.closedAt
       pr.pull.mergeCommitSha = outcome.commitId
       pr.pull.mergedBy = by
+      if (pr.pull.baseRef === repo.defaultBranch) this.closeReferenced(pr, repo)
     }
     return outcome
+  }
+
+  /** A merge into the default branch closes the issues its description names with a closing keyword. */
+  private closeReferenced(pr: PullRecord, repo: RepoRecord): void {
+    for (const match of pr.body.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b/gi)) {
+      const issue = this.issue(repo, Number(match[1]))
+      if (issue !== undefined && !isPull(issue)) this.setState(issue, "closed")
+    }
   }
 
   /** The check runs of a commit: the injected ones, and the default checks passing where none replaced them. */

@@ -121,10 +121,17 @@ it.live(
 )
 
 it.live(
-  "merging plays a real git merge and the pull request then reads closed and merged",
+  "merging plays a real git merge, the pull request reads closed and merged, and the issue it closes is closed",
   () =>
     Effect.gen(function* () {
       const { emulator, repoApi } = yield* setup
+      const issue = yield* emulator.createIssue("web", { title: "Bug" })
+      const patched = yield* call(`${repoApi}/pulls/1`, {
+        token: TOKEN,
+        method: "PATCH",
+        body: { body: `Closes #${issue}` },
+      })
+      assert.equal(patched.status, 200)
       const outcome = yield* emulator.review.merge("web", 1)
       assert.equal(outcome._tag, "Merged")
       const pr = (yield* call(`${repoApi}/pulls/1`, { token: TOKEN })).body as Record<string, unknown>
@@ -136,6 +143,8 @@ it.live(
         { merged_at: unknown }
       >
       assert.notEqual(listed[0].merged_at, null)
+      const closed = (yield* call(`${repoApi}/issues/${issue}`, { token: TOKEN })).body as { state: string }
+      assert.equal(closed.state, "closed", "merging into the default branch closes the issue the body names")
     }),
   Layer.empty,
 )

@@ -189,7 +189,22 @@ it.live(
         body: { body: "On it" },
       })
       assert.equal(commented.status, 201)
-      assert.equal((commented.body as { user: { login: string } }).user.login, "devvy-bot")
+      const mine = commented.body as { id: number; user: { login: string }; created_at: string }
+      assert.equal(mine.user.login, "devvy-bot")
+      const theirs = yield* emulator.review.issueComment("web", 1, "Also the logout", {
+        login: "rita",
+        association: "OWNER",
+      })
+      yield* emulator.review.editComment("web", theirs, "Also the logout, please")
+      const later = new Date(Date.parse(mine.created_at) + 1000).toISOString()
+      const since = (yield* call(`${repoApi}/issues/1/comments?since=${later}`, { token: TOKEN })).body as Array<
+        { id: number; body: string; author_association: string }
+      >
+      assert.deepEqual(since.map((c) => [c.id, c.body, c.author_association]), [[
+        theirs,
+        "Also the logout, please",
+        "OWNER",
+      ]])
     }),
   Layer.empty,
 )
