@@ -127,7 +127,8 @@ export const handleApi = async (api: ApiRequest, segments: ReadonlyArray<string>
   return notFound()
 }
 
-const ISSUE_DOCS = "https://docs.github.com/rest/issues/issues"
+const DOCS = "https://docs.github.com/rest"
+const ISSUE_DOCS = `${DOCS}/issues/issues`
 const COMMENT_DOCS = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
 
 const handleIssues = (context: RepoRequest): Response => {
@@ -146,6 +147,12 @@ const handleIssues = (context: RepoRequest): Response => {
     )
     const ascending = url.searchParams.get("direction") === "asc"
     return context.list((ascending ? found : found.toReversed()).map(render))
+  }
+  if (tail[1] === "comments" && tail.length === 3 && method === "GET") {
+    const comment = state.issueComments.find((c) => c.repoId === repo.id && String(c.id) === tail[2])
+    return comment === undefined
+      ? notFound(`${DOCS}/issues/comments#get-an-issue-comment`)
+      : json(200, issueCommentJson(urls, repo, comment))
   }
   const issue = state.issue(repo, Number(tail[1]))
   if (issue === undefined) return notFound(`${ISSUE_DOCS}#get-an-issue`)

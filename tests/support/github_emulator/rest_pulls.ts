@@ -102,6 +102,13 @@ export const handlePulls = async (context: RepoRequest): Promise<Response> => {
   }
   if (tail.length === 1 && method === "POST") return await create(context)
 
+  if (tail[1] === "comments" && tail.length === 3 && method === "GET") {
+    const comment = state.reviewComments.find((c) => c.repoId === repo.id && String(c.id) === tail[2])
+    const pr = pulls.find((p) => p.number === comment?.number)
+    return comment === undefined || pr === undefined
+      ? notFound(`${DOCS}/comments#get-a-review-comment-for-a-pull-request`)
+      : json(200, reviewCommentJson(urls, repo, comment, await state.anchor(pr, comment)))
+  }
   const pr = pulls.find((p) => String(p.number) === tail[1])
   if (pr === undefined) return notFound(`${DOCS}/pulls#get-a-pull-request`)
   const rest = tail.slice(2)
@@ -148,9 +155,11 @@ export const handlePulls = async (context: RepoRequest): Promise<Response> => {
     const reply = await state.addReviewComment(pr, viewer, { body: text, replyTo: root })
     return json(201, reviewCommentJson(urls, repo, reply, await state.anchor(pr, reply)))
   }
-  if (rest[0] === "reviews" && rest.length === 1 && method === "GET") {
+  if (rest[0] === "reviews" && method === "GET") {
     const reviews = state.reviews.filter((r) => r.repoId === repo.id && r.number === pr.number)
-    return context.list(reviews.map((r) => reviewJson(urls, repo, r)))
+    if (rest.length === 1) return context.list(reviews.map((r) => reviewJson(urls, repo, r)))
+    const review = reviews.find((r) => String(r.id) === rest[1])
+    if (rest.length === 2 && review !== undefined) return json(200, reviewJson(urls, repo, review))
   }
   if (rest[0] === "merge" && rest.length === 1 && method === "GET") {
     return pr.pull.mergedAt === null ? apiError(404, "Not Found") : new Response(null, { status: 204 })

@@ -105,7 +105,12 @@ it.live(
       assert.equal(after[0].original_line, 2)
       assert.equal(after[1].line, 1, "a file that did not change keeps its line")
 
-      yield* emulator.review.submit("web", 1, { body: "Please also update the docs", state: "CHANGES_REQUESTED" })
+      const reviewId = yield* emulator.review.submit("web", 1, {
+        body: "Please also update the docs",
+        state: "CHANGES_REQUESTED",
+      })
+      const single = yield* call(`${repoApi}/pulls/1/reviews/${reviewId}`, { token: TOKEN })
+      assert.equal((single.body as { body: string }).body, "Please also update the docs")
       const reviews = (yield* call(`${repoApi}/pulls/1/reviews`, { token: TOKEN })).body as Array<
         { body: string; state: string; author_association: string }
       >

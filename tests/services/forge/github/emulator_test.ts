@@ -196,6 +196,8 @@ it.live(
         association: "OWNER",
       })
       yield* emulator.review.editComment("web", theirs, "Also the logout, please")
+      const one = (yield* call(`${repoApi}/issues/comments/${theirs}`, { token: TOKEN })).body as { body: string }
+      assert.equal(one.body, "Also the logout, please")
       const later = new Date(Date.parse(mine.created_at) + 1000).toISOString()
       const since = (yield* call(`${repoApi}/issues/1/comments?since=${later}`, { token: TOKEN })).body as Array<
         { id: number; body: string; author_association: string }
