@@ -43,9 +43,8 @@ export const cancelCommand = Command.make("cancel", { id: ticketIdArg }, ({ id }
       })
     }
     yield* stopDriver(id)
-  }).pipe(
-    Effect.provide(StoreLayer),
-    Effect.zipRight(Effect.flatMap(Effect.promise(() => import("./drive.ts")), (drive) => drive.cancelTicket(id))),
-  )).pipe(
+    const work = yield* Effect.promise(() => import("./cancel_work.ts"))
+    yield* work.cancel(id)
+  }).pipe(Effect.provide(StoreLayer))).pipe(
     Command.withDescription("Stop the process driving a ticket, remove its worker and workspace, state CANCELLED"),
   )

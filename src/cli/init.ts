@@ -22,7 +22,7 @@ export const initCommand = Command.make(
   "init",
   options,
   (flags) =>
-    Effect.flatMap(Effect.promise(() => import("./init_setup.ts")), (init) => init.setUp(flags)).pipe(
+    Effect.flatMap(Effect.promise(() => import("./init_work.ts")), (work) => work.setUp(flags)).pipe(
       Effect.provide(AppConfig.layer),
     ),
 ).pipe(

@@ -21,22 +21,22 @@ export const continueInBackground = (id: TicketId) =>
     const busy = (yield* (yield* TicketLease).drivers()).get(id)
     if (busy !== undefined) return yield* new TicketBusy({ id, pid: busy.pid, host: busy.host })
     return yield* detachDriver(id, (yield* DevvyPaths).home)
-  }).pipe(Effect.provide(StoreLayer))
+  })
 
 /** Drives the ticket in this process, printing each transition, until it is terminal or interrupted. */
 export const driveInForeground = (id: TicketId) =>
-  Effect.flatMap(Effect.promise(() => import("./drive.ts")), (drive) => drive.driveInForeground(id))
+  Effect.flatMap(Effect.promise(() => import("./resume_work.ts")), (work) => work.driveInForeground(id))
 
 export const resumeCommand = Command.make(
   "resume",
   { id: ticketIdArg, background },
   ({ id, background }) =>
     Effect.gen(function* () {
-      yield* Effect.flatMap(TicketStore, (store) => store.get(id)).pipe(Effect.provide(StoreLayer))
+      yield* (yield* TicketStore).get(id)
       if (!background) return yield* driveInForeground(id)
       const pid = yield* continueInBackground(id)
       yield* Console.log(`Ticket ${id} continues in the background (pid ${pid}).`)
-    }),
+    }).pipe(Effect.provide(StoreLayer)),
 ).pipe(
   Command.withDescription(
     "Continue a ticket from its stored state, after Ctrl-C, a crash or a reboot, with nothing lost or repeated",

@@ -22,8 +22,8 @@ export const reviewCommand = Command.make(
       if (chosen !== 1) {
         return yield* new UsageError({ detail: "give exactly one of --comment, --approve or --abandon" })
       }
-      const actions = yield* Effect.promise(() => import("./review_actions.ts"))
-      yield* actions.review(input)
+      const work = yield* Effect.promise(() => import("./review_work.ts"))
+      yield* work.review(input)
     }),
 ).pipe(
   Command.withDescription(

@@ -23,7 +23,7 @@ export type RunFlags = Command.Command.ParseConfig<typeof options>
 export const runCommand = Command.make(
   "run",
   options,
-  (flags) => Effect.flatMap(Effect.promise(() => import("./run_ticket.ts")), (run) => run.runTicket(flags)),
+  (flags) => Effect.flatMap(Effect.promise(() => import("./run_work.ts")), (work) => work.runTicket(flags)),
 ).pipe(
   Command.withDescription(
     "Create a ticket and drive it: plan, implement, validate, open a pull request and answer reviews until merged",

@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
-import { planPrompt } from "../services/agent/prompts.ts"
+import { planPrompt } from "./prompts/prompts.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { runAgent } from "./agent_phase.ts"
 

@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
-import { parseReviewReplies, reviewPrompt, reviewRepliesRetryPrompt } from "../services/agent/review_prompt.ts"
+import { parseReviewReplies, reviewPrompt, reviewRepliesRetryPrompt } from "./prompts/review_prompt.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Forge } from "../services/forge/Forge.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"

@@ -7,10 +7,10 @@ import { AppConfig } from "../services/config/AppConfig.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
+import { forgeLayerFor, parseTicketRepoUrl } from "../services/forge/forge_for.ts"
 import { createPr } from "./create_pr.ts"
 import { TicketFailed, TicketPaused } from "./errors.ts"
 import { finish } from "./finish.ts"
-import { forgeLayerFor } from "./forge_for.ts"
 import { implement } from "./implement.ts"
 import { plan } from "./plan.ts"
 import { prepareEnv } from "./prepare_env.ts"
@@ -21,7 +21,6 @@ import { recoverFromDeadDriver } from "./worker.ts"
 import { waitForReview } from "./wait_for_review.ts"
 
 const steps = {
-  RECEIVED: received,
   PREPARE_ENV: prepareEnv,
   PLAN: plan,
   IMPLEMENT: implement,
@@ -97,20 +96,23 @@ const drive = Effect.fn("Ticket.drive")(function* (
   yield* (yield* TicketLease).hold(id)
   yield* Effect.annotateCurrentSpan("devvy.ticket", id)
   let ticket = yield* store.get(id)
-  // RECEIVED checks the repository URL the forge is built from, so it runs before there is a forge.
-  if (ticket.state === "RECEIVED" && isLive(ticket)) ticket = yield* advance(ticket, received, onTransition)
+  // Parsed once: RECEIVED checks it, and the forge is built from it.
+  const repoUrl = parseTicketRepoUrl(ticket.repoUrl, yield* AppConfig)
+  if (ticket.state === "RECEIVED" && isLive(ticket)) {
+    ticket = yield* advance(ticket, (t) => received(t, repoUrl), onTransition)
+  }
   if (isLive(ticket)) {
-    const config = yield* AppConfig
+    const forge = forgeLayerFor(yield* repoUrl)
     ticket = yield* Effect.gen(function* () {
       if (ticket.state !== "PREPARE_ENV") yield* recoverFromDeadDriver(id)
       let current: Ticket = ticket
-      while (isLive(current)) {
+      while (isLive(current) && current.state !== "RECEIVED") {
         const step: Step = steps[current.state]
         current = yield* advance(current, step, onTransition)
       }
       yield* finish(current)
       return current
-    }).pipe(Effect.provide(forgeLayerFor(ticket.repoUrl, config)))
+    }).pipe(Effect.provide(forge))
   }
   if (ticket.state === "FAILED") return yield* new TicketFailed({ id, reason: ticket.error ?? "failed" })
   return ticket

@@ -1,6 +1,6 @@
 import type { ReviewComment, ReviewThread } from "../../services/forge/Forge.ts"
-import { stripHiddenText } from "../../services/agent/hidden_text.ts"
-import type { ReviewThread as AgentThread } from "../../services/agent/review_prompt.ts"
+import { stripHiddenText } from "../prompts/hidden_text.ts"
+import type { ReviewThread as AgentThread } from "../prompts/review_prompt.ts"
 import { commentKey } from "../../services/store/ReplyLedger.ts"
 
 /** Statuses in which a thread is still open for discussion; a reviewer's resolution is respected. */

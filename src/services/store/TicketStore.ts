@@ -1,13 +1,11 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { canTransition, IllegalTransition, liveStates, State } from "../../domain/State.ts"
 import { NewTicket, StateChange, Ticket, type TicketSummary } from "../../domain/Ticket.ts"
 import { branchName, randomTicketId, TicketId } from "../../domain/TicketId.ts"
-import { DatabaseLive } from "./Database.ts"
 import { TicketNotFound } from "./StoreError.ts"
 
 const TicketRow = Schema.Struct({
@@ -184,7 +182,4 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
 
     return { get, find, create, list, transition, update, history } as const
   }),
-}) {
-  /** The store over the database at DevvyPaths; what `ps` and `status` run with. */
-  static readonly Live = TicketStore.Default.pipe(Layer.provideMerge(DatabaseLive))
-}
+}) {}

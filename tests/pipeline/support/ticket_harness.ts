@@ -8,9 +8,10 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { PipelineServices } from "../../../src/cli/pipeline_layer.ts"
+import { PipelineServices } from "../../../src/pipeline/layer.ts"
 import { DevvyPaths } from "../../../src/services/config/DevvyPaths.ts"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import { StoreServices } from "../../../src/services/store/StoreServices.ts"
 import { configFrom } from "../../support/git_fixtures.ts"
 import { ensureWorkerTestImage } from "../../support/images/worker_test_image.ts"
 import { type MockModel, mockProviderConfig } from "../../support/mock_model/server.ts"
@@ -55,6 +56,7 @@ export const pipelineAt = (options: HarnessOptions) => {
     ...options.settings,
   }
   return PipelineServices.pipe(
+    Layer.provideMerge(StoreServices),
     Layer.provideMerge(configFrom(settings)),
     Layer.provideMerge(DevvyPaths.at(options.home)),
     Layer.provideMerge(NodeContext.layer),

@@ -1,7 +1,6 @@
 /** The Azure DevOps forge (Services and Server): the Forge port over REST 7.1 with a PAT. */
 import type { HttpClient } from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -10,7 +9,7 @@ import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, Identity, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
-import { parseRepoUrl, RepoUrlInvalid } from "../repo_url.ts"
+import type { AdoRepoUrl } from "../repo_url.ts"
 import { API_VERSION_PREVIEW, basicAuth, makeAdoHttp } from "./ado_http.ts"
 import { stripHeads, toPullRequest, toRepository, toThread } from "./mapping.ts"
 import { AdoComment, AdoPullRequest, AdoRepository, AdoThread, ConnectionData, ListOf } from "./schemas.ts"
@@ -197,28 +196,17 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
 })
 
 /**
- * The forge for a ticket's repository URL. The PAT comes from the configuration; the organization URL
- * and project from the URL, with the configured ones settling a Server URL that leaves them ambiguous.
+ * The forge for a ticket's repository, its URL already parsed (with the configured organization and
+ * project settling a Server URL that leaves them ambiguous). The PAT comes from the configuration.
  */
 export const layer = (
-  repoUrl: string,
-): Layer.Layer<Forge, RepoUrlInvalid | ConfigMissing | ConfigRequired, AppConfig | HttpClient> =>
+  repo: AdoRepoUrl,
+): Layer.Layer<Forge, ConfigMissing | ConfigRequired, AppConfig | HttpClient> =>
   Layer.effect(
     Forge,
     Effect.gen(function* () {
       const config = yield* AppConfig
-      const hints = {
-        orgUrl: Option.getOrUndefined(config.ado.orgUrl),
-        project: Option.getOrUndefined(config.ado.project),
-      }
-      const parsed = yield* Either.match(parseRepoUrl(repoUrl, hints), {
-        onLeft: Effect.fail,
-        onRight: Effect.succeed,
-      })
-      if (parsed._tag !== "AdoRepoUrl") {
-        return yield* new RepoUrlInvalid({ url: repoUrl, reason: "it is a local path, which the local forge serves" })
-      }
       const pat = yield* requireSetting(config, "ado.pat", config.ado.pat)
-      return yield* make({ orgUrl: parsed.orgUrl, project: parsed.project, repo: parsed.repo, pat })
+      return yield* make({ orgUrl: repo.orgUrl, project: repo.project, repo: repo.repo, pat })
     }),
   )

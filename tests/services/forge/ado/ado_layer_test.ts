@@ -3,6 +3,7 @@ import { Duration, Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig, type AppConfigShape } from "../../../../src/services/config/AppConfig.ts"
 import { layer } from "../../../../src/services/forge/ado/AdoForge.ts"
 import { Forge } from "../../../../src/services/forge/Forge.ts"
+import { parseTicketRepoUrl } from "../../../../src/services/forge/forge_for.ts"
 import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
 import { it } from "../../../support/effect_test.ts"
 import { HttpLive, PAT } from "./fixture.ts"
@@ -26,8 +27,18 @@ const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => ({
   git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
 })
 
+/** The URL parsed as the runner parses it, then the Azure DevOps forge built from it. */
 const forgeFor = (repoUrl: string, shape: AppConfigShape) =>
-  Effect.provide(Forge, layer(repoUrl).pipe(Layer.provide(Layer.succeed(AppConfig, shape)), Layer.provide(HttpLive)))
+  Effect.flatMap(
+    parseTicketRepoUrl(repoUrl, shape),
+    (repo) =>
+      repo._tag === "AdoRepoUrl"
+        ? Effect.provide(
+          Forge,
+          layer(repo).pipe(Layer.provide(Layer.succeed(AppConfig, shape)), Layer.provide(HttpLive)),
+        )
+        : Effect.dieMessage(`${repoUrl} is not an Azure DevOps URL`),
+  )
 
 it.live(
   "the layer builds the forge from the repository URL alone when the config has only the PAT",
@@ -66,9 +77,12 @@ it.live("without a PAT the layer fails naming the setting to add", () =>
     assert.match(error.message, /ado\.pat/)
   }), Layer.empty)
 
-it.live("a local path is refused by the Azure DevOps forge", () =>
-  Effect.gen(function* () {
-    const error = yield* Effect.flip(forgeFor("/srv/repo", config({ pat: Option.some(Redacted.make(PAT)) })))
-    assert.equal(error._tag, "RepoUrlInvalid")
-    assert.match(error.message, /local forge/)
-  }), Layer.empty)
+it.live(
+  "a local path is read as the local forge's, never as an Azure DevOps repository",
+  () =>
+    Effect.gen(function* () {
+      const repo = yield* parseTicketRepoUrl("/srv/repo", config({ orgUrl: Option.some("https://dev.azure.com/org") }))
+      assert.equal(repo._tag, "LocalRepoUrl")
+    }),
+  Layer.empty,
+)

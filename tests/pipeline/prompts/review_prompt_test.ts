@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { Effect } from "effect"
-import { parseReviewReplies, reviewPrompt, type ReviewThread } from "../../../src/services/agent/review_prompt.ts"
+import { parseReviewReplies, reviewPrompt, type ReviewThread } from "../../../src/pipeline/prompts/review_prompt.ts"
 import { it } from "../../support/effect_test.ts"
 import { Layer } from "effect"
 

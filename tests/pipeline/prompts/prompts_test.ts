@@ -6,7 +6,7 @@ import {
   planPrompt,
   pullRequestDescription,
   pullRequestPrompt,
-} from "../../../src/services/agent/prompts.ts"
+} from "../../../src/pipeline/prompts/prompts.ts"
 
 Deno.test("the plan prompt quotes the ticket without its hidden text and forbids changes", () => {
   const prompt = planPrompt({

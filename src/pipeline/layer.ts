@@ -4,18 +4,17 @@ import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { AgentUsage } from "../services/agent/AgentUsage.ts"
 import { DockerAgentRunner } from "../services/agent/docker_runner.ts"
 import { Opencode } from "../services/agent/Opencode.ts"
-import { AppConfig } from "../services/config/AppConfig.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
 import { TicketTracingLive } from "../services/tracing/TicketTracing.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
-import { StoreServices } from "./layers.ts"
 
 /**
- * Everything the ticket pipeline runs on but the forge, which is chosen per ticket from its repository,
- * and the config, which the caller provides (with DevvyPaths and the platform). Loaded only by the
- * commands that drive tickets, so that `ps` and `status` never load Docker, forge or agent code.
+ * Everything the ticket pipeline runs on but the forge, which is chosen per ticket from its repository.
+ * The store (StoreServices) and the config are the caller's: a command has them open already, so the
+ * pipeline uses that connection instead of opening SQLite a second time. Loaded only by the commands
+ * that drive tickets, so that `ps` and `status` never load Docker, forge or agent code.
  */
 export const PipelineServices = Layer.mergeAll(
   Opencode.Default,
@@ -27,8 +26,4 @@ export const PipelineServices = Layer.mergeAll(
 ).pipe(
   Layer.provideMerge(Layer.mergeAll(AgentUsage.Default, AgentCredentials.Default, DockerAgentRunner)),
   Layer.provideMerge(DockerEngine.Default),
-  Layer.provideMerge(StoreServices),
 )
-
-/** `run` and `resume`: the pipeline with the user's config. */
-export const PipelineLayer = PipelineServices.pipe(Layer.provideMerge(AppConfig.layer))

@@ -4,10 +4,8 @@
  * own instructions.
  */
 import { stripHiddenText } from "./hidden_text.ts"
-import { trimOutput } from "./output_trim.ts"
-
-/** The repository's own validation scripts, in the order VALIDATE runs them. */
-export const validationScripts = ["src/scripts/format.sh", "src/scripts/code-checks.sh", "src/scripts/run-tests.sh"]
+import { trimOutput } from "../../services/agent/output_trim.ts"
+import { validationScripts } from "../validate/scripts.ts"
 
 const quoted = (label: string, text: string) => {
   const clean = stripHiddenText(text).trim()

@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { stripHiddenText } from "./hidden_text.ts"
-import { ReviewRepliesInvalid } from "./AgentError.ts"
+import { ReviewRepliesInvalid } from "../../services/agent/AgentError.ts"
 
 export interface ReviewComment {
   readonly author: string

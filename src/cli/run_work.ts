@@ -46,11 +46,11 @@ export const runTicket = (flags: RunFlags) =>
         }),
       )
       return yield* (yield* TicketStore).create({ title, description, repoUrl, model })
-    }).pipe(Effect.provide(StoreLayer))
+    })
     if (flags.background) {
       yield* continueInBackground(ticket.id)
       return yield* Console.log(ticket.id)
     }
     yield* Console.log(`Ticket ${ticket.id}: ${ticket.title}`)
     yield* driveInForeground(ticket.id)
-  })
+  }).pipe(Effect.provide(StoreLayer))
