@@ -2,6 +2,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { isTerminal } from "../domain/State.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
@@ -25,7 +26,8 @@ const printLogs = (id: TicketId, follow: boolean) =>
     yield* store.get(id)
     let seq = 0
     let phase: string | undefined
-    while (true) {
+    // Prints the lines after the last one printed; true once there is nothing more to wait for.
+    const printNew = Effect.gen(function* () {
       // Read the state before the lines, so the last lines written before a terminal state are not missed.
       const done = !follow || isTerminal((yield* store.get(id)).state)
       const lines = yield* log.read(id, { afterSeq: seq })
@@ -35,9 +37,9 @@ const printLogs = (id: TicketId, follow: boolean) =>
         seq = lines[lines.length - 1].seq
         yield* Console.log(rendered.text)
       }
-      if (done) return
-      yield* Effect.sleep(followInterval)
-    }
+      return done
+    })
+    yield* printNew.pipe(Effect.repeat({ schedule: Schedule.spaced(followInterval), until: (done) => done }))
   })
 
 export const logsCommand = Command.make(

@@ -1,5 +1,6 @@
 import * as Effect from "effect/Effect"
 import type { TicketId } from "../domain/TicketId.ts"
+import { inTicketLog, TicketLogger } from "../services/store/TicketLogger.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { finish } from "./finish.ts"
 
@@ -9,6 +10,7 @@ import { finish } from "./finish.ts"
  */
 export const cancelTicket = Effect.fn("Ticket.cancel")(function* (id: TicketId) {
   const ticket = yield* (yield* TicketStore).transition(id, "CANCELLED")
-  yield* finish(ticket)
+  yield* finish(ticket).pipe(inTicketLog(id, ticket.state))
+  yield* (yield* TicketLogger).flush
   return ticket
 })

@@ -6,7 +6,6 @@ import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import { pullRequestDescription, pullRequestPrompt } from "./prompts/prompts.ts"
 import { Forge } from "../services/forge/Forge.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { runAgent } from "./agent_phase.ts"
@@ -34,12 +33,11 @@ export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) 
   const forge = yield* Forge
   const workspace = yield* Workspace
   const store = yield* TicketStore
-  const log = yield* TicketLog
   if (yield* workspace.commitAll(ticket.id, ticket.title)) {
-    yield* log.append(ticket.id, "CREATE_PR", "info", "committed the change")
+    yield* Effect.logInfo("committed the change")
   }
   yield* workspace.push(ticket.id, forge.gitAuthHeader)
-  yield* log.append(ticket.id, "CREATE_PR", "info", `pushed ${ticket.branch}`)
+  yield* Effect.logInfo(`pushed ${ticket.branch}`)
   const existing = yield* forge.findPullRequest(ticket.branch)
   const pr = Option.isSome(existing) ? existing.value : yield* Effect.gen(function* () {
     const repository = yield* forge.repository
@@ -53,10 +51,7 @@ export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) 
     })
   })
   yield* store.update(ticket.id, { prNumber: pr.number, prUrl: pr.url })
-  yield* log.append(
-    ticket.id,
-    "CREATE_PR",
-    "info",
+  yield* Effect.logInfo(
     `${Option.isSome(existing) ? "reusing the open" : "opened"} pull request #${pr.number}: ${pr.url}`,
   )
   const next: State = "WAIT_FOR_REVIEW"

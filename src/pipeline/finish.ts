@@ -1,7 +1,6 @@
 import * as Effect from "effect/Effect"
 import type { Ticket } from "../domain/Ticket.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { validationImage } from "./validate/run_scripts.ts"
 import { removeWorkers } from "./worker.ts"
@@ -14,10 +13,5 @@ export const finish = Effect.fn("State.finish")(function* (ticket: Ticket) {
   yield* (yield* Workspace).delete(ticket.id)
   // The agent directory may hold a copy of an OAuth token: refreshed tokens are merged back, then it goes.
   yield* (yield* AgentCredentials).remove(ticket.id)
-  yield* (yield* TicketLog).append(
-    ticket.id,
-    ticket.state,
-    "info",
-    "removed the worker, the workspace and the agent directory",
-  )
+  yield* Effect.logInfo("removed the worker, the workspace and the agent directory")
 })

@@ -7,13 +7,15 @@ import { Opencode } from "../services/agent/Opencode.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
+import { TicketLoggerLive } from "../services/store/TicketLogger.ts"
 import { TicketTracingLive } from "../services/tracing/TicketTracing.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 
 /**
  * Everything the ticket pipeline runs on but the forge, which is chosen per ticket from its repository.
  * The store (StoreServices) and the config are the caller's: a command has them open already, so the
- * pipeline uses that connection instead of opening SQLite a second time. Loaded only by the commands
+ * pipeline uses that connection instead of opening SQLite a second time. What runs inside it logs
+ * with Effect's logger: lines annotated with a ticket and phase (inTicketLog) go to the ticket's log. Loaded only by the commands
  * that drive tickets, so that `ps` and `status` never load Docker, forge or agent code.
  */
 export const PipelineServices = Layer.mergeAll(
@@ -23,6 +25,7 @@ export const PipelineServices = Layer.mergeAll(
   LocalPullRequests.Default,
   FetchHttpClient.layer,
   TicketTracingLive,
+  TicketLoggerLive,
 ).pipe(
   Layer.provideMerge(Layer.mergeAll(AgentUsage.Default, AgentCredentials.Default, DockerAgentRunner)),
   Layer.provideMerge(DockerEngine.Default),

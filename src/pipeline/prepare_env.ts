@@ -2,7 +2,6 @@ import * as Effect from "effect/Effect"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import { Forge } from "../services/forge/Forge.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { ensureWorker } from "./worker.ts"
 
@@ -13,7 +12,6 @@ import { ensureWorker } from "./worker.ts"
 export const prepareEnv = Effect.fn("State.PREPARE_ENV")(function* (ticket: Ticket) {
   const forge = yield* Forge
   const workspace = yield* Workspace
-  const log = yield* TicketLog
   const repository = yield* forge.repository
   const prepared = yield* workspace.prepare({
     id: ticket.id,
@@ -21,10 +19,7 @@ export const prepareEnv = Effect.fn("State.PREPARE_ENV")(function* (ticket: Tick
     auth: forge.gitAuthHeader,
     defaultBranch: repository.defaultBranch,
   })
-  yield* log.append(
-    ticket.id,
-    "PREPARE_ENV",
-    "info",
+  yield* Effect.logInfo(
     `${prepared.reused ? "kept the earlier clone" : `cloned ${repository.name}`} on ${prepared.branch} at ` +
       prepared.head.slice(0, 12),
   )

@@ -5,7 +5,6 @@ import { parseReviewReplies, reviewPrompt, reviewRepliesRetryPrompt } from "./pr
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Forge } from "../services/forge/Forge.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { runAgent } from "./agent_phase.ts"
 import { postReplies, settlePendingReplies } from "./review/post_replies.ts"
@@ -22,7 +21,6 @@ export const respondToReview = Effect.fn("State.RESPOND_TO_REVIEW")(function* (t
   const workspace = yield* Workspace
   const ledger = yield* ReplyLedger
   const config = yield* AppConfig
-  const log = yield* TicketLog
   const number = yield* pullRequestNumber(ticket)
   yield* settlePendingReplies(ticket.id, number)
   const threads = yield* forge.threads(number)
@@ -31,13 +29,13 @@ export const respondToReview = Effect.fn("State.RESPOND_TO_REVIEW")(function* (t
   })
   if (toAnswer.length > 0) {
     const shown = toAnswer.map((t) => t.thread)
-    yield* log.append(ticket.id, "RESPOND_TO_REVIEW", "info", `answering ${shown.length} thread(s)`)
+    yield* Effect.logInfo(`answering ${shown.length} thread(s)`)
     const answer = yield* runAgent(ticket.id, "RESPOND_TO_REVIEW", reviewPrompt(shown))
     const replies = yield* parseReviewReplies(answer.text, shown).pipe(
       Effect.catchTag(
         "ReviewRepliesInvalid",
         (invalid) =>
-          log.append(ticket.id, "RESPOND_TO_REVIEW", "warn", invalid.message).pipe(
+          Effect.logWarning(invalid.message).pipe(
             Effect.zipRight(runAgent(ticket.id, "RESPOND_TO_REVIEW", reviewRepliesRetryPrompt(invalid.problem))),
             Effect.flatMap((again) => parseReviewReplies(again.text, shown)),
           ),
@@ -52,12 +50,7 @@ export const respondToReview = Effect.fn("State.RESPOND_TO_REVIEW")(function* (t
         commentIds: toAnswer.find((t) => t.thread.threadId === reply.threadId)?.commentIds ?? [],
       })),
     )
-    yield* log.append(
-      ticket.id,
-      "RESPOND_TO_REVIEW",
-      "info",
-      `posted ${replies.length} repl${replies.length === 1 ? "y" : "ies"}`,
-    )
+    yield* Effect.logInfo(`posted ${replies.length} repl${replies.length === 1 ? "y" : "ies"}`)
   }
   const changed = yield* workspace.commitAll(ticket.id, `Address review comments: ${ticket.title}`)
   const next: State = changed ? "VALIDATE" : "WAIT_FOR_REVIEW"

@@ -5,7 +5,7 @@ import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
+import { inTicketLog, TicketLogger } from "../services/store/TicketLogger.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { forgeLayerFor, parseTicketRepoUrl } from "../services/forge/forge_for.ts"
 import { createPr } from "./create_pr.ts"
@@ -56,35 +56,43 @@ export const driveTicket = (
   onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
 ) => Effect.scoped(drive(id, onTransition))
 
-/** Runs the ticket's current state and stores the transition it leads to. */
+/**
+ * Runs the ticket's current state and stores the transition it leads to. What the state logs goes to the
+ * ticket's log under its phase; the log is flushed before the transition is stored, so a follower that
+ * sees the new state has every line of the old one.
+ */
 const advance = Effect.fn("Ticket.advance")(function* <E, R>(
   ticket: Ticket & { readonly state: LiveState },
   step: (ticket: Ticket) => Effect.Effect<State, E, R>,
   onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>,
 ) {
   const store = yield* TicketStore
-  const log = yield* TicketLog
+  const logger = yield* TicketLogger
   const { id, state: from } = ticket
   const outcome = yield* step(ticket).pipe(
     Effect.map((next): { readonly next: State; readonly error?: string } => ({ next })),
     Effect.withSpan(`state.${from}`, { attributes: { "devvy.ticket": id, "devvy.state": from } }),
     Effect.catchAll((error) => {
       const message = messageOf(error)
-      const logged = log.append(id, from, "error", message)
+      const logged = Effect.logError(message)
       return outages.has(tagOf(error))
         ? Effect.zipRight(logged, Effect.fail(new TicketPaused({ id, state: from, reason: message })))
         : Effect.as(logged, { next: "FAILED" as const, error: message })
     }),
+    inTicketLog(id, from),
+    Effect.ensuring(logger.flush),
   )
   const moved = yield* store.transition(
     id,
     outcome.next,
     outcome.error === undefined ? undefined : { error: outcome.error },
   )
-  yield* log.append(id, from, "info", `${from} → ${moved.state}`)
+  yield* Effect.logInfo(`${from} → ${moved.state}`).pipe(inTicketLog(id, from), Effect.zipRight(logger.flush))
   yield* onTransition(moved, from)
   return moved
 })
+
+const flushLog = Effect.flatMap(TicketLogger, (logger) => logger.flush)
 
 const isLive = (ticket: Ticket): ticket is Ticket & { readonly state: LiveState } => !isTerminal(ticket.state)
 
@@ -104,13 +112,13 @@ const drive = Effect.fn("Ticket.drive")(function* (
   if (isLive(ticket)) {
     const forge = forgeLayerFor(yield* repoUrl)
     ticket = yield* Effect.gen(function* () {
-      if (ticket.state !== "PREPARE_ENV") yield* recoverFromDeadDriver(id)
+      if (ticket.state !== "PREPARE_ENV") yield* recoverFromDeadDriver(id).pipe(inTicketLog(id, ticket.state))
       let current: Ticket = ticket
       while (isLive(current) && current.state !== "RECEIVED") {
         const step: Step = steps[current.state]
         current = yield* advance(current, step, onTransition)
       }
-      yield* finish(current)
+      yield* finish(current).pipe(inTicketLog(id, current.state), Effect.zipRight(flushLog))
       return current
     }).pipe(Effect.provide(forge))
   }

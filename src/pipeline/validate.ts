@@ -5,7 +5,6 @@ import type { Ticket } from "../domain/Ticket.ts"
 import { fixPrompt } from "./prompts/prompts.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { Forge } from "../services/forge/Forge.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { runAgent } from "./agent_phase.ts"
@@ -23,7 +22,6 @@ export const validate = Effect.fn("State.VALIDATE")(function* (ticket: Ticket) {
   const store = yield* TicketStore
   const workspace = yield* Workspace
   const forge = yield* Forge
-  const log = yield* TicketLog
   const repository = yield* forge.repository
   const max = config.agent.maxFixAttempts
   while (true) {
@@ -37,18 +35,18 @@ export const validate = Effect.fn("State.VALIDATE")(function* (ticket: Ticket) {
       })
     }
     yield* store.update(ticket.id, { retryCount: fixes + 1 })
-    yield* log.append(ticket.id, "VALIDATE", "info", `asking the agent for fix ${fixes + 1} of ${max}`)
+    yield* Effect.logInfo(`asking the agent for fix ${fixes + 1} of ${max}`)
     yield* runAgent(ticket.id, "VALIDATE", fixPrompt({ ...failure.value, attempt: fixes + 1, maxAttempts: max }))
   }
   yield* store.update(ticket.id, { retryCount: 0 })
-  yield* log.append(ticket.id, "VALIDATE", "info", "validation passed")
+  yield* Effect.logInfo("validation passed")
   const current = yield* store.get(ticket.id)
   if (current.prNumber === null) {
     const next: State = "CREATE_PR"
     return next
   }
   if (yield* workspace.commitAll(ticket.id, "Address review comments")) {
-    yield* log.append(ticket.id, "VALIDATE", "info", "committed the review changes")
+    yield* Effect.logInfo("committed the review changes")
   }
   yield* workspace.push(ticket.id, forge.gitAuthHeader)
   const next: State = "WAIT_FOR_REVIEW"

@@ -6,7 +6,6 @@ import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { ensureWorkerImage } from "../services/docker/worker_image.ts"
-import { TicketLog } from "../services/store/TicketLog.ts"
 
 const labels = (id: TicketId) => ({ "devvy.ticket": id, "devvy.role": "worker" })
 
@@ -22,19 +21,18 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
   const docker = yield* DockerEngine
   const config = yield* AppConfig
   const paths = yield* DevvyPaths
-  const log = yield* TicketLog
   const found = yield* docker.listContainers(labels(id))
   const running = found.find((c) => c.running)
   if (running !== undefined) {
-    yield* log.append(id, "PREPARE_ENV", "info", `re-attached to worker ${running.name}`)
+    yield* Effect.logInfo(`re-attached to worker ${running.name}`)
     return running.id
   }
   for (const stale of found) yield* docker.removeContainer(stale.id)
   const built = yield* ensureWorkerImage(config.docker.workerImage, {
     caBundle: config.docker.caBundle,
-    onProgress: (line) => log.append(id, "PREPARE_ENV", "debug", `worker image: ${line}`),
+    onProgress: (line) => Effect.logDebug(`worker image: ${line}`),
   })
-  if (built) yield* log.append(id, "PREPARE_ENV", "info", `built the worker image ${config.docker.workerImage}`)
+  if (built) yield* Effect.logInfo(`built the worker image ${config.docker.workerImage}`)
   const mounts = yield* (yield* AgentCredentials).prepare(id)
   const container = yield* docker.createContainer({
     image: config.docker.workerImage,
@@ -49,7 +47,7 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
     network: config.docker.network,
   })
   yield* docker.startContainer(container)
-  yield* log.append(id, "PREPARE_ENV", "info", `started worker devvy-worker-${id} (${config.docker.workerImage})`)
+  yield* Effect.logInfo(`started worker devvy-worker-${id} (${config.docker.workerImage})`)
   return container
 })
 
@@ -67,13 +65,12 @@ export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId)
  */
 export const recoverFromDeadDriver = Effect.fn("Worker.recover")(function* (id: TicketId) {
   const docker = yield* DockerEngine
-  const log = yield* TicketLog
   const found = yield* docker.listContainers({ "devvy.ticket": id })
   for (const container of found) {
     if (container.labels["devvy.role"] === "worker" && container.running) {
       yield* docker.stopContainer(container.id, { timeout: "2 seconds" })
       yield* docker.startContainer(container.id)
-      yield* log.append(id, "PREPARE_ENV", "info", `restarted worker ${container.name} to end what an earlier run left`)
+      yield* Effect.logInfo(`restarted worker ${container.name} to end what an earlier run left`)
     } else if (container.labels["devvy.role"] === "validate") {
       yield* docker.removeContainer(container.id)
     }

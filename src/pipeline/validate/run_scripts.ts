@@ -7,7 +7,6 @@ import type { FailedValidation } from "../prompts/prompts.ts"
 import { validationScripts } from "./scripts.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { DockerEngine } from "../../services/docker/DockerEngine.ts"
-import { TicketLog } from "../../services/store/TicketLog.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
 
@@ -31,13 +30,8 @@ export const runValidation = Effect.fn("Validate.run")(function* (
 ) {
   const docker = yield* DockerEngine
   const config = yield* AppConfig
-  const log = yield* TicketLog
-  const say = (level: "info" | "warn" | "error" | "debug", message: string) =>
-    log.append(id, "VALIDATE", level, message)
-
   const target = yield* detectBuildTarget(workspace, repoName)
-  yield* say(
-    "info",
+  yield* Effect.logInfo(
     `validation image: ${target._tag === "WorkerImage" ? "the worker image" : "built from"} (${target.source})`,
   )
   let image = config.docker.workerImage
@@ -52,13 +46,13 @@ export const runValidation = Effect.fn("Validate.run")(function* (
         context: { directory: target.context, dockerfile: target.dockerfile },
         buildArgs: target.args,
         labels: { "devvy.ticket": id, "devvy.role": "validate" },
-        onProgress: (line) => Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(say("debug", line))),
+        onProgress: (line) => Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(Effect.logDebug(line))),
       }).pipe(Effect.either),
       () => docker.removeImage(tag, { force: true }).pipe(Effect.ignore),
     )
     if (built._tag === "Left") {
       if (built.left._tag !== "BuildFailed") return yield* built.left
-      yield* say("error", built.left.message)
+      yield* Effect.logError(built.left.message)
       return Option.some<ValidationOutcome>({ script: "docker build", exitCode: 1, output: built.left.message })
     }
     image = tag
@@ -79,24 +73,26 @@ export const runValidation = Effect.fn("Validate.run")(function* (
 
   for (const script of validationScripts) {
     if (!fs.existsSync(path.join(workspace, script))) {
-      yield* say("info", `${script}: not in the repository, skipped`)
+      yield* Effect.logInfo(`${script}: not in the repository, skipped`)
       continue
     }
-    yield* say("info", `running ${script}`)
+    yield* Effect.logInfo(`running ${script}`)
     const tail = new OutputTail()
     const { exitCode } = yield* docker.exec(container.id, {
       cmd: ["bash", script],
       workingDir: "/workspace",
       timeout: config.agent.phaseTimeout,
       onLine: (stream, line) =>
-        Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(say(stream === "stderr" ? "warn" : "debug", line))),
+        Effect.sync(() => tail.push(line)).pipe(
+          Effect.zipRight(stream === "stderr" ? Effect.logWarning(line) : Effect.logDebug(line)),
+        ),
     })
     if (exitCode === 0) {
-      yield* say("info", `${script} passed`)
+      yield* Effect.logInfo(`${script} passed`)
     } else if (!fatal(script)) {
-      yield* say("warn", `${script} exited with ${exitCode}: not fatal, its changes are kept`)
+      yield* Effect.logWarning(`${script} exited with ${exitCode}: not fatal, its changes are kept`)
     } else {
-      yield* say("error", `${script} failed with exit code ${exitCode}`)
+      yield* Effect.logError(`${script} failed with exit code ${exitCode}`)
       return Option.some<ValidationOutcome>({ script, exitCode, output: tail.text() })
     }
   }

@@ -4,11 +4,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import type { State } from "../../domain/State.ts"
 import type { TicketId } from "../../domain/TicketId.ts"
 import { AppConfig } from "../config/AppConfig.ts"
-import { TicketLog } from "../store/TicketLog.ts"
 import { TicketStore } from "../store/TicketStore.ts"
 import { AgentCredentials } from "./AgentCredentials.ts"
 import { type AgentExited, AgentModelInvalid, AgentSessionNotFound, AgentStalled, AgentTimeout } from "./AgentError.ts"
@@ -37,13 +37,15 @@ const sessionLost = (input: RunInput, exited: AgentExited): AgentSessionNotFound
     ? new AgentSessionNotFound({ sessionId: input.session.value })
     : undefined
 
+/** A line of the run at its level, in the log of the ticket and phase the caller runs in. */
+const logAt = { debug: Effect.logDebug, info: Effect.logInfo, warn: Effect.logWarning, error: Effect.logError } as const
+
 /** How long a run that has finished (its last step "stop") may take to exit before devvy ends it. */
 const finishGrace = Duration.seconds(5)
 
 export const make = Effect.gen(function* () {
   const config = yield* AppConfig
   const store = yield* TicketStore
-  const log = yield* TicketLog
   const agentUsage = yield* AgentUsage
   const credentials = yield* AgentCredentials
   const runner = yield* AgentRunner
@@ -62,13 +64,11 @@ export const make = Effect.gen(function* () {
     yield* Effect.addFinalizer(() => process.kill)
     const state = yield* Ref.make(initialRunState)
     const lastEventAt = yield* Ref.make(yield* Clock.currentTimeMillis)
-    const say = (level: "debug" | "info" | "warn" | "error", message: string) =>
-      log.append(input.ticketId, input.phase, level, message)
 
     const onLine = Effect.fnUntraced(function* ({ fd, line }: ProcessLine) {
       if (fd === "stderr") {
         yield* Ref.update(state, (s) => onStderr(s, stripAnsi(line)))
-        if (line.trim() !== "") yield* say("debug", `opencode stderr: ${stripAnsi(line).trim()}`)
+        if (line.trim() !== "") yield* Effect.logDebug(`opencode stderr: ${stripAnsi(line).trim()}`)
         return
       }
       yield* Ref.set(lastEventAt, yield* Clock.currentTimeMillis)
@@ -82,26 +82,29 @@ export const make = Effect.gen(function* () {
       const usage = usageOf(parsed)
       if (usage) yield* agentUsage.add(input.ticketId, input.phase, usage)
       const { level, message } = describeLine(parsed)
-      yield* say(level, message)
+      yield* logAt[level](message)
     })
 
     const consume = process.lines.pipe(Stream.runForEach(onLine), Effect.zipRight(process.exitCode))
 
-    // Ends with "ended" once a finished run has idled past the grace; fails when nothing came for too long.
-    const watchdog = Effect.gen(function* () {
-      while (true) {
-        yield* Effect.sleep(tick)
-        const idle = (yield* Clock.currentTimeMillis) - (yield* Ref.get(lastEventAt))
-        if (isFinished(yield* Ref.get(state)) && idle >= Duration.toMillis(finishGrace)) {
-          yield* say("info", "opencode finished its answer but did not exit: devvy ended it")
-          return "ended" as const
-        }
-        if (idle >= Duration.toMillis(config.agent.stallTimeout)) {
-          yield* say("error", `opencode printed nothing for ${stallSeconds} s: devvy stopped it`)
-          return yield* new AgentStalled({ phase: input.phase, seconds: stallSeconds })
-        }
+    // Looked at every tick: "ended" once a finished run has idled past the grace; fails when nothing came
+    // for too long.
+    const check = Effect.gen(function* () {
+      const idle = (yield* Clock.currentTimeMillis) - (yield* Ref.get(lastEventAt))
+      if (isFinished(yield* Ref.get(state)) && idle >= Duration.toMillis(finishGrace)) {
+        yield* Effect.logInfo("opencode finished its answer but did not exit: devvy ended it")
+        return "ended" as const
       }
+      if (idle >= Duration.toMillis(config.agent.stallTimeout)) {
+        yield* Effect.logError(`opencode printed nothing for ${stallSeconds} s: devvy stopped it`)
+        return yield* new AgentStalled({ phase: input.phase, seconds: stallSeconds })
+      }
+      return "running" as const
     })
+    const watchdog = check.pipe(
+      Effect.repeat({ schedule: Schedule.spaced(tick), until: (seen) => seen === "ended" }),
+      Effect.as("ended" as const),
+    )
 
     const exit = yield* Effect.raceFirst(consume, watchdog)
     return yield* Either.match(outcome(yield* Ref.get(state), exit), {
@@ -121,7 +124,7 @@ export const make = Effect.gen(function* () {
         onTimeout: () => new AgentTimeout({ phase: input.phase, seconds: phaseSeconds }),
       }),
       Effect.catchTag("AgentExited", (exited) => Effect.fail(sessionLost(input, exited) ?? exited)),
-      Effect.tapError((error) => log.append(input.ticketId, input.phase, "error", error.message)),
+      Effect.tapError((error) => Effect.logError(error.message)),
       Effect.ensuring(credentials.afterRun(input.ticketId)),
     )
     const { usage } = result
@@ -131,10 +134,7 @@ export const make = Effect.gen(function* () {
       "opencode.tokens.output": usage.output,
       "opencode.cost": usage.cost,
     })
-    yield* log.append(
-      input.ticketId,
-      input.phase,
-      "info",
+    yield* Effect.logInfo(
       `agent done: ${usage.input} tokens in, ${usage.output} out, $${usage.cost.toFixed(4)}`,
     )
     return result

@@ -7,7 +7,16 @@ import { LogLine } from "../../domain/Ticket.ts"
 import { TicketId } from "../../domain/TicketId.ts"
 
 const Level = Schema.Literal("debug", "info", "warn", "error")
-type Level = typeof Level.Type
+export type Level = typeof Level.Type
+
+/** A line as it is written: the ticket and phase it belongs to, when (epoch ms), what. */
+export interface NewLogLine {
+  readonly ticketId: TicketId
+  readonly phase: State
+  readonly level: Level
+  readonly at: number
+  readonly message: string
+}
 
 const LogRow = Schema.Struct({
   seq: Schema.Number,
@@ -35,6 +44,21 @@ export class TicketLog extends Effect.Service<TicketLog>()("devvy/TicketLog", {
       yield* sql`INSERT INTO logs ${sql.insert({ ticket_id: id, phase, level, at, message })}`.pipe(Effect.orDie)
     })
 
+    /** Many lines in one transaction, in order: what the ticket logger writes each time it flushes. */
+    const appendAll = (lines: ReadonlyArray<NewLogLine>) =>
+      lines.length === 0
+        ? Effect.void
+        : sql.withTransaction(Effect.forEach(lines, (line) =>
+          sql`INSERT INTO logs ${
+            sql.insert({
+              ticket_id: line.ticketId,
+              phase: line.phase,
+              level: line.level,
+              at: line.at,
+              message: line.message,
+            })
+          }`, { discard: true })).pipe(Effect.orDie)
+
     /** Lines after `afterSeq` (all of them from 0), oldest first. */
     const read = Effect.fn("TicketLog.read")(function* (id: TicketId, options?: { readonly afterSeq?: number }) {
       const rows = yield* sql`SELECT seq, ticket_id, phase, level, at, message FROM logs
@@ -54,6 +78,6 @@ export class TicketLog extends Effect.Service<TicketLog>()("devvy/TicketLog", {
       }))
     })
 
-    return { append, read } as const
+    return { append, appendAll, read } as const
   }),
 }) {}

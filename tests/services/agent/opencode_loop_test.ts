@@ -3,13 +3,14 @@ import { Deferred, Duration, Effect, Exit, Fiber, Layer, Option, Ref, TestClock 
 import type { TicketId } from "../../../src/domain/TicketId.ts"
 import { AgentUsage } from "../../../src/services/agent/AgentUsage.ts"
 import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts"
-import { TicketLog } from "../../../src/services/store/TicketLog.ts"
+import type { TicketLog } from "../../../src/services/store/TicketLog.ts"
+import { inTicketLog, type TicketLogger } from "../../../src/services/store/TicketLogger.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { it } from "../../support/effect_test.ts"
-import { agentLayer } from "./agent_layer.ts"
+import { agentLayer, loggedLines } from "./agent_layer.ts"
 import { event, fakeRunner, type FakeRuns, type FakeScript, stepFinish } from "./fake_runner.ts"
 
-type Services = Opencode | TicketStore | TicketLog | AgentUsage
+type Services = Opencode | TicketStore | TicketLog | TicketLogger | AgentUsage
 
 const withAgent = <A, E>(
   script: FakeScript,
@@ -52,7 +53,9 @@ const runFor = (
 ) =>
   Effect.gen(function* () {
     const opencode = yield* Opencode
-    const fiber = yield* Effect.fork(Effect.exit(opencode.run(input(ticketId, session))))
+    const fiber = yield* Effect.fork(
+      Effect.exit(opencode.run(input(ticketId, session)).pipe(inTicketLog(ticketId, "PLAN"))),
+    )
     yield* Deferred.await(runs.started)
     // A second at a time, letting the run's fibers register their next sleep in between.
     for (let step = 0; step < seconds; step++) {
@@ -62,8 +65,7 @@ const runFor = (
     return yield* Fiber.join(fiber)
   })
 
-const messages = (ticketId: TicketId) =>
-  Effect.flatMap(TicketLog, (log) => log.read(ticketId)).pipe(Effect.map((lines) => lines.map((l) => l.line.message)))
+const messages = (ticketId: TicketId) => loggedLines(ticketId).pipe(Effect.map((lines) => lines.map((l) => l.message)))
 
 const finished = [
   { after: 1, line: event("step_start", { part: {} }) },

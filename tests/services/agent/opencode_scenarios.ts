@@ -5,9 +5,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { AgentUsage } from "../../../src/services/agent/AgentUsage.ts"
 import { implementPrompt, planPrompt } from "../../../src/pipeline/prompts/prompts.ts"
-import { TicketLog } from "../../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { turn } from "../../support/mock_model/turns.ts"
+import { loggedLines } from "./agent_layer.ts"
 import { withTicket, type WorkerKit } from "./scenarios.ts"
 
 const plan = "Plan: add hello.txt saying hi, then run the scripts."
@@ -48,7 +48,7 @@ export const planThenImplement = <R>(kit: WorkerKit<R>) =>
       const bash = model.requests.at(-1)?.messages.findLast((m) => m.role === "tool")
       assert.equal(bash?.text.trim(), "hi", "the bash tool ran in the workspace")
 
-      const log = (yield* (yield* TicketLog).read(ticket.id)).map((l) => `${l.line.phase} ${l.line.message}`)
+      const log = (yield* loggedLines(ticket.id)).map((l) => `${l.phase} ${l.message}`)
       assert.ok(log.includes(`PLAN agent: ${plan}`))
       assert.ok(log.some((l) => l.startsWith("IMPLEMENT tool write: ")))
       assert.ok(log.some((l) => l.startsWith("IMPLEMENT tool bash: cat hello.txt")))
@@ -74,7 +74,7 @@ export const modelError = <R>(kit: WorkerKit<R>) =>
         if (error._tag !== "AgentModelError") return
         assert.equal(error.detail, "The model `m1` is not available to this key")
         assert.equal(error.statusCode, 400)
-        const log = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
+        const log = (yield* loggedLines(ticket.id)).map((l) => l.message)
         assert.ok(log.some((m) => m.includes("The model `m1` is not available to this key")))
       }),
   )

@@ -15,6 +15,7 @@ import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts
 import { AppConfig } from "../../../src/services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../../../src/services/config/DevvyPaths.ts"
 import type { TicketLog } from "../../../src/services/store/TicketLog.ts"
+import { inTicketLog, type TicketLogger } from "../../../src/services/store/TicketLogger.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { makeRepo } from "../../support/git_fixtures.ts"
 import { makeMockModel, type MockModel, mockProviderConfig, type Script } from "../../support/mock_model/server.ts"
@@ -50,7 +51,15 @@ export interface TicketContext {
   >
 }
 
-type Services = Opencode | TicketStore | TicketLog | AgentUsage | AgentCredentials | AppConfig | DevvyPaths
+type Services =
+  | Opencode
+  | TicketStore
+  | TicketLog
+  | TicketLogger
+  | AgentUsage
+  | AgentCredentials
+  | AppConfig
+  | DevvyPaths
 
 export const cost = { input: 2, output: 10 }
 
@@ -106,7 +115,7 @@ export const withTicket = <R, A, E>(
           prompt,
           session,
           title: `devvy ${ticket.id}`,
-        })
+        }).pipe(inTicketLog(ticket.id, phase))
       return yield* body({ ticket, worker, hostWorkspace, model: mock, run })
     }).pipe(
       Effect.provide(agentLayer(kit.runner, (dir) => ({
