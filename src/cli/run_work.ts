@@ -2,9 +2,14 @@
 import * as Prompt from "@effect/cli/Prompt"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as path from "node:path"
+import { acceptedRepository } from "../pipeline/received.ts"
+import { AgentModelInvalid } from "../services/agent/AgentError.ts"
+import { isModelString } from "../services/agent/opencode_command.ts"
 import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
+import { parseTicketRepoUrl } from "../services/forge/forge_for.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { StoreLayer } from "./layers.ts"
 import { continueInBackground, driveInForeground } from "./resume.ts"
@@ -33,8 +38,6 @@ export const runTicket = (flags: RunFlags) =>
   Effect.gen(function* () {
     const ticket = yield* Effect.gen(function* () {
       const config = yield* AppConfig
-      const title = yield* required(flags.title, "title", "Title")
-      const description = yield* required(flags.description, "description", "Description")
       const model = yield* Option.match(flags.model, {
         onSome: Effect.succeed,
         onNone: () => requireSetting(config, "model", config.model),
@@ -45,6 +48,12 @@ export const runTicket = (flags: RunFlags) =>
           onNone: () => requireSetting(config, "repo_url", config.repoUrl),
         }),
       )
+      // Bad input is the user's to fix now, not a ticket that fails at RECEIVED or in the agent's first run.
+      if (!isModelString(model)) return yield* new UsageError({ detail: new AgentModelInvalid({ model }).message })
+      const accepted = acceptedRepository(repoUrl, parseTicketRepoUrl(repoUrl, config))
+      if (Either.isLeft(accepted)) return yield* accepted.left
+      const title = yield* required(flags.title, "title", "Title")
+      const description = yield* required(flags.description, "description", "Description")
       return yield* (yield* TicketStore).create({ title, description, repoUrl, model })
     })
     if (flags.background) {

@@ -2,7 +2,10 @@ import assert from "node:assert/strict"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { Effect } from "effect"
+import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { devvy } from "../support/devvy_cli.ts"
+import { storeAt } from "../support/temp_home.ts"
 
 const homes: Array<string> = []
 const tempHome = () => {
@@ -81,20 +84,38 @@ Deno.test("an unknown flag is a usage error", async () => {
   assert.equal(ps.code, 2)
 })
 
-Deno.test("a ticket with an unusable repository FAILS at RECEIVED and status shows why", async () => {
+const ticketsIn = (home: string) =>
+  Effect.runPromise(
+    Effect.flatMap(TicketStore, (store) => store.list({ all: true })).pipe(
+      Effect.provide(storeAt(home)),
+      Effect.scoped,
+    ),
+  )
+
+Deno.test("run with a repository URL no forge accepts exits 2 naming it and the accepted forms, and stores no ticket", async () => {
   const home = tempHome()
-  const run = await devvy(home, ["run", "-t", "Fix it", "--description", "d", "--model", "m/m", "--repo", "ftp://x/y"])
-  assert.equal(run.code, 1)
-  assert.match(run.stdout, /RECEIVED → FAILED/)
-  const [ticket] = JSON.parse((await devvy(home, ["ps", "--all", "--json"])).stdout)
-  assert.equal(ticket.state, "FAILED")
-  const status = await devvy(home, ["status", ticket.id, "--json"])
-  const shown = JSON.parse(status.stdout)
-  assert.match(shown.error, /ftp:\/\/x\/y/)
-  assert.deepEqual(shown.history.map((h: { to: string }) => h.to), ["RECEIVED", "FAILED"])
-  const logs = await devvy(home, ["logs", ticket.id])
-  assert.equal(logs.code, 0)
-  assert.match(logs.stdout, /== RECEIVED ==\n.*ERROR .*ftp:\/\/x\/y/)
+  for (const repo of ["ftp://x/y", "https://example.com/a/b", path.join(home, "missing")]) {
+    const run = await devvy(home, ["run", "-t", "Fix it", "--description", "d", "--model", "m/m", "--repo", repo])
+    assert.equal(run.code, 2, run.stderr)
+    assert.ok(run.stderr.includes(`"${repo}"`), run.stderr)
+  }
+  const forms = await devvy(home, ["run", "-t", "Fix it", "--description", "d", "--model", "m/m", "--repo", "ftp://x"])
+  assert.match(
+    forms.stderr,
+    /expected https:\/\/dev\.azure\.com\/\{org\}\/\{project\}\/_git\/\{repo\}.*or a local path/,
+  )
+  assert.deepEqual(await ticketsIn(home), [])
+})
+
+Deno.test("run with a model opencode would reject exits 2 naming it and the provider/model form, and stores no ticket", async () => {
+  const home = tempHome()
+  for (const model of ["claude-sonnet-4.6", "/gpt-5", "github-copilot/", "openai/gpt 5"]) {
+    const run = await devvy(home, ["run", "-t", "T", "--description", "d", "--model", model, "--repo", home])
+    assert.equal(run.code, 2, `${model}: ${run.stderr}`)
+    assert.ok(run.stderr.includes(`"${model}"`), run.stderr)
+    assert.match(run.stderr, /provider\/model \(e\.g\. github-copilot\/claude-sonnet-4\.6\)/)
+  }
+  assert.deepEqual(await ticketsIn(home), [])
 })
 
 Deno.test("help is plain text off a terminal and lists every command", async () => {
@@ -111,9 +132,15 @@ Deno.test("help is plain text off a terminal and lists every command", async () 
 Deno.test("review takes exactly one action and refuses a ticket that has no pull request yet", async () => {
   const home = tempHome()
   fs.mkdirSync(path.join(home, "repo"))
-  const run = await devvy(home, ["run", "-t", "T", "--description", "d", "--model", "m/m", "--repo", "ftp://x"])
-  assert.equal(run.code, 1)
-  const [ticket] = JSON.parse((await devvy(home, ["ps", "--all", "--json"])).stdout)
+  const ticket = await Effect.runPromise(
+    Effect.flatMap(
+      TicketStore,
+      (store) => store.create({ title: "T", description: "d", repoUrl: path.join(home, "repo"), model: "m/m" }),
+    ).pipe(
+      Effect.provide(storeAt(home)),
+      Effect.scoped,
+    ),
+  )
   const none = await devvy(home, ["review", ticket.id])
   assert.equal(none.code, 2)
   assert.match(none.stderr, /exactly one of --comment, --approve or --abandon/)
