@@ -2,6 +2,7 @@ import assert from "node:assert/strict"
 import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { renderLogLines } from "../../src/cli/ui/log_view.ts"
+import { pullRequestNotice } from "../../src/cli/ui/progress.ts"
 import { renderPs, renderStatus, timePerState } from "../../src/cli/ui/ticket_view.ts"
 import { PhaseUsage, Usage } from "../../src/services/agent/AgentUsage.ts"
 
@@ -79,4 +80,22 @@ Deno.test("status shows the driver, time per state and the agent's tokens and co
   assert.match(text, /IMPLEMENT +30s/)
   assert.match(text, /PLAN +1000 +50 +\$0\.0100/)
   assert.match(text, /total +3000 +200 +\$0\.0300/)
+})
+
+Deno.test("after CREATE_PR the pull request's URL is printed, and on the local forge the review commands", () => {
+  const opened = { state: "WAIT_FOR_REVIEW" as const, prNumber: 4, prUrl: "file:///r#pull-request-4" }
+  const local = pullRequestNotice(ticket(opened), "CREATE_PR")
+  assert.equal(local[0], "Pull request #4: file:///r#pull-request-4")
+  for (const action of ["", " --diff", ' --comment "…" [--file F --line N]', " --approve", " --abandon"]) {
+    assert.ok(local.some((line) => line.startsWith(`  devvy review 3fa9c2${action} `)), action)
+  }
+  const ado = ticket({
+    ...opened,
+    repoUrl: "https://dev.azure.com/acme/shop/_git/web",
+    prUrl: "https://dev.azure.com/acme/shop/_git/web/pullrequest/4",
+  })
+  assert.deepEqual(pullRequestNotice(ado, "CREATE_PR"), [
+    "Pull request #4: https://dev.azure.com/acme/shop/_git/web/pullrequest/4",
+  ])
+  assert.deepEqual(pullRequestNotice(ticket(opened), "RESPOND_TO_REVIEW"), [])
 })
