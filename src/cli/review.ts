@@ -11,6 +11,9 @@ const options = {
   line: Options.integer("line").pipe(Options.withDescription("the line the comment is about"), Options.optional),
   approve: Options.boolean("approve").pipe(Options.withDescription("approve: merge into the default branch")),
   abandon: Options.boolean("abandon").pipe(Options.withDescription("abandon the pull request")),
+  diff: Options.boolean("diff").pipe(
+    Options.withDescription("with no action: show the whole diff, paged through $PAGER on a terminal"),
+  ),
 }
 
 export const reviewCommand = Command.make(
@@ -19,14 +22,18 @@ export const reviewCommand = Command.make(
   (input) =>
     Effect.gen(function* () {
       const chosen = [Option.isSome(input.comment), input.approve, input.abandon].filter(Boolean).length
-      if (chosen !== 1) {
-        return yield* new UsageError({ detail: "give exactly one of --comment, --approve or --abandon" })
+      if (chosen > 1) {
+        return yield* new UsageError({ detail: "give at most one of --comment, --approve or --abandon" })
+      }
+      if (chosen === 1 && input.diff) {
+        return yield* new UsageError({ detail: "--diff shows the pull request: give it without an action" })
       }
       const work = yield* Effect.promise(() => import("./review_work.ts"))
-      yield* work.review(input)
+      yield* chosen === 0 ? work.showPullRequest(input.id, { diff: input.diff }) : work.review(input)
     }),
 ).pipe(
   Command.withDescription(
-    "Review a ticket's pull request on the local forge: comment (optionally on a file and line), approve or abandon",
+    "Read a ticket's pull request on the local forge (description, diff stat, threads), or act on it: " +
+      "comment (optionally on a file and line), approve or abandon",
   ),
 )

@@ -6,9 +6,11 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { TicketId } from "../domain/TicketId.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
-import { abandon, addComment, approve } from "../services/forge/local/LocalReview.ts"
+import { abandon, addComment, approve, show } from "../services/forge/local/LocalReview.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { StoreLayer } from "./layers.ts"
+import { page } from "./ui/pager.ts"
+import { renderPullRequest } from "./ui/review_view.ts"
 
 const ReviewLayer = LocalPullRequests.Default.pipe(
   Layer.provideMerge(StoreLayer),
@@ -42,4 +44,13 @@ export const review = (input: ReviewInput) =>
     }
     const abandoned = yield* abandon(input.id)
     yield* Console.log(`Abandoned pull request #${abandoned.number}.`)
+  }).pipe(Effect.provide(ReviewLayer))
+
+/** `devvy review <id>` with no action: the pull request as a reviewer reads it; the whole diff is paged. */
+export const showPullRequest = (id: TicketId, options: { readonly diff: boolean }) =>
+  Effect.gen(function* () {
+    yield* (yield* TicketStore).get(id)
+    const view = yield* show(id, options)
+    const text = renderPullRequest(view, { fullDiff: options.diff })
+    yield* options.diff ? page(text) : Console.log(text)
   }).pipe(Effect.provide(ReviewLayer))

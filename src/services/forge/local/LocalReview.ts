@@ -6,9 +6,10 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { branchName, type TicketId } from "../../../domain/TicketId.ts"
-import type { PullRequest } from "../Forge.ts"
+import { failed, runGit } from "../../workspace/git.ts"
+import type { PullRequest, ReviewThread } from "../Forge.ts"
 import { merge, reviewer } from "./local_git.ts"
-import { toPullRequest } from "./LocalForge.ts"
+import { devvyIdentity, toPullRequest } from "./LocalForge.ts"
 import { NoPullRequest, PullRequestClosed, ReviewCommentInvalid } from "./LocalForgeError.ts"
 import { type LocalPullRequest, LocalPullRequests } from "./LocalPullRequests.ts"
 
@@ -90,6 +91,44 @@ export const approve = Effect.fn("LocalReview.approve")(function* (ticketId: Tic
   yield* records.setStatus(record.number, "completed", mergeCommit)
   const pullRequest = toPullRequest({ ...record, status: "completed", merge_commit: mergeCommit })
   return { pullRequest, mergeCommit } satisfies Approved
+})
+
+export interface PullRequestView {
+  readonly pullRequest: PullRequest
+  readonly description: string
+  /** `git diff --stat`, or the whole diff when it was asked for. */
+  readonly changes: string
+  /** Oldest first, each with its comments in the order they were written, devvy's replies marked as its own. */
+  readonly threads: ReadonlyArray<ReviewThread>
+}
+
+/**
+ * The ticket's newest pull request as a reviewer reads it. An open one shows what its branch adds since it left
+ * the target (`target...source`); a merged one what its merge brought in; an abandoned one its branch's change.
+ */
+export const show = Effect.fn("LocalReview.show")(function* (ticketId: TicketId, options: { readonly diff: boolean }) {
+  const records = yield* LocalPullRequests
+  const found = yield* records.latestForBranch(branchName(ticketId))
+  if (Option.isNone(found)) return yield* new NoPullRequest({ ticketId })
+  const record = found.value
+  const range = record.merge_commit === null
+    ? [`refs/heads/${record.target_branch}...refs/heads/${record.source_branch}`]
+    : [`${record.merge_commit}^1`, record.merge_commit]
+  const invocation = {
+    cwd: record.repository,
+    args: ["-c", "color.ui=never", "diff", ...(options.diff ? [] : ["--stat"]), ...range, "--"],
+  }
+  const diff = yield* runGit(invocation)
+  if (diff.exitCode !== 0) return yield* failed(invocation, diff)
+  // Not trimmed at the start: the stat's first line begins with a space.
+  const changes = diff.stdout.trimEnd()
+  const threads = yield* records.threads(record.number, devvyIdentity.id)
+  return {
+    pullRequest: toPullRequest(record),
+    description: record.description,
+    changes,
+    threads,
+  } satisfies PullRequestView
 })
 
 /** Closes the ticket's pull request unmerged; the ticket then fails ("pull request abandoned"). */
