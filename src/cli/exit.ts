@@ -5,8 +5,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Predicate from "effect/Predicate"
 
-/** SPEC §2: 0 success, 1 the ticket FAILED, 2 usage or configuration error, 130 interrupted. */
-export const ExitCode = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const
+/**
+ * SPEC §2: 0 success, 1 the ticket FAILED, 2 usage or configuration error, 3 the ticket stopped on its budget
+ * (resumable with a higher limit), 130 interrupted.
+ */
+export const ExitCode = { ok: 0, failed: 1, usage: 2, budget: 3, interrupted: 130 } as const
 
 const usageErrors: ReadonlySet<string> = new Set([
   "ConfigMissing",
@@ -27,10 +30,11 @@ const usageErrors: ReadonlySet<string> = new Set([
 const tagOf = (error: unknown): string | undefined =>
   Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : undefined
 
-/** Exit code for a failure: configuration and usage mistakes are 2, everything else 1. */
+/** Exit code for a failure: configuration and usage mistakes are 2, a budget stop 3, everything else 1. */
 export const exitCodeFor = (error: unknown): number => {
   if (ValidationError.isValidationError(error)) return ExitCode.usage
   const tag = tagOf(error)
+  if (tag === "BudgetExhausted") return ExitCode.budget
   return tag !== undefined && usageErrors.has(tag) ? ExitCode.usage : ExitCode.failed
 }
 

@@ -18,12 +18,17 @@ export class Ticket extends Schema.Class<Ticket>("Ticket")({
   error: Schema.NullOr(Schema.String),
   createdAt: Schema.DateFromSelf,
   updatedAt: Schema.DateFromSelf,
+  /** This ticket's own budget, raised by `devvy resume`; null: the configured one. */
+  maxCostUsd: Schema.optionalWith(Schema.NullOr(Schema.Number), { default: () => null }),
+  maxTokens: Schema.optionalWith(Schema.NullOr(Schema.Number), { default: () => null }),
+  /** Why the ticket stopped in its state with no driver (`budget exhausted: …`); null while it may go on. */
+  stopped: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
 }) {}
 
 /** What a listing shows of a ticket: `devvy ps` reads these columns and no others. */
 export type TicketSummary = Pick<
   Ticket,
-  "id" | "title" | "state" | "branch" | "prNumber" | "prUrl" | "createdAt" | "updatedAt"
+  "id" | "title" | "state" | "branch" | "prNumber" | "prUrl" | "createdAt" | "updatedAt" | "stopped"
 >
 
 export const NewTicket = Schema.Struct({

@@ -4,11 +4,13 @@ import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import { Opencode } from "../services/agent/Opencode.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
+import { checkBudget } from "./budget.ts"
 import { ensureWorker } from "./worker.ts"
 
 /**
- * One opencode run in the ticket's worker, continuing the ticket's session when it has one. The worker
- * is looked up (or started again) first, so a phase resumed after a crash or a reboot finds one.
+ * One opencode run in the ticket's worker, continuing the ticket's session when it has one. The budget is
+ * checked first (no run starts past it), then the worker is looked up (or started again), so a phase resumed
+ * after a crash or a reboot finds one.
  */
 export const runAgent = Effect.fn("Agent.phase")(function* (
   ticketId: Ticket["id"],
@@ -18,6 +20,7 @@ export const runAgent = Effect.fn("Agent.phase")(function* (
 ) {
   const store = yield* TicketStore
   const ticket = yield* store.get(ticketId)
+  yield* checkBudget(ticket, phase)
   const worker = yield* ensureWorker(ticket.id)
   const opencode = yield* Opencode
   const run = (session: Option.Option<string>) =>

@@ -30,3 +30,19 @@ export class TicketFailed extends Schema.TaggedError<TicketFailed>()("TicketFail
     return `ticket ${this.id} FAILED: ${this.reason}`
   }
 }
+
+/**
+ * The ticket has spent its budget (SPEC §4): it stops in its state, undriven, and a foreground run exits 3.
+ * `devvy resume <id> --max-cost-usd X` or `--max-tokens N` raises the ticket's limit and continues it.
+ */
+export class BudgetExhausted extends Schema.TaggedError<BudgetExhausted>()("BudgetExhausted", {
+  id: Schema.String,
+  state: State,
+  /** `budget exhausted: $10.42 of $10.00` */
+  reason: Schema.String,
+}) {
+  override get message(): string {
+    return `${this.reason}. Ticket ${this.id} stays in ${this.state}: ` +
+      `\`devvy resume ${this.id} --max-cost-usd X\` (or \`--max-tokens N\`) raises its budget and continues it`
+  }
+}

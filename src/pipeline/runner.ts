@@ -9,7 +9,7 @@ import { inTicketLog, TicketLogger } from "../services/store/TicketLogger.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { forgeLayerFor, parseTicketRepoUrl } from "../services/forge/forge_for.ts"
 import { createPr } from "./create_pr.ts"
-import { TicketFailed, TicketPaused } from "./errors.ts"
+import { BudgetExhausted, TicketFailed, TicketPaused } from "./errors.ts"
 import { finish } from "./finish.ts"
 import { implement } from "./implement.ts"
 import { plan } from "./plan.ts"
@@ -72,7 +72,17 @@ const advance = Effect.fn("Ticket.advance")(function* <E, R>(
   const outcome = yield* step(ticket).pipe(
     Effect.map((next): { readonly next: State; readonly error?: string } => ({ next })),
     Effect.withSpan(`state.${from}`, { attributes: { "devvy.ticket": id, "devvy.state": from } }),
-    Effect.catchAll((error) => {
+    Effect.catchAll((error): Effect.Effect<
+      { readonly next: State; readonly error?: string },
+      TicketPaused | BudgetExhausted
+    > => {
+      // Over budget the ticket is not at fault either: it stops where it is, marked, for a resume that raises it.
+      if (error instanceof BudgetExhausted) {
+        return Effect.logWarning(error.message).pipe(
+          Effect.zipRight(store.setStopped(id, error.reason)),
+          Effect.zipRight(Effect.fail(error)),
+        )
+      }
       const message = messageOf(error)
       const logged = Effect.logError(message)
       return outages.has(tagOf(error))
@@ -102,6 +112,8 @@ const drive = Effect.fn("Ticket.drive")(function* (
 ) {
   const store = yield* TicketStore
   yield* (yield* TicketLease).hold(id)
+  // Whatever stopped the ticket before, a driver now has it: the budget is checked again before its next agent run.
+  yield* store.setStopped(id, null)
   yield* Effect.annotateCurrentSpan("devvy.ticket", id)
   let ticket = yield* store.get(id)
   // Parsed once: RECEIVED checks it, and the forge is built from it.

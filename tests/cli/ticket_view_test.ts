@@ -99,3 +99,14 @@ Deno.test("after CREATE_PR the pull request's URL is printed, and on the local f
   ])
   assert.deepEqual(pullRequestNotice(ticket(opened), "RESPOND_TO_REVIEW"), [])
 })
+
+Deno.test("a ticket stopped on its budget shows as Stopped: budget in ps, and status gives the reason and how to go on", () => {
+  const stopped = ticket({ state: "IMPLEMENT", stopped: "budget exhausted: $10.42 of $10.00", maxCostUsd: 10 })
+  assert.match(renderPs([stopped], new Map()).split("\n")[1], /IMPLEMENT +Stopped: budget +agent/)
+  const driven = new Map([[stopped.id, { pid: 42, host: "h" }]])
+  assert.match(renderPs([stopped], driven), /Running \(pid 42\)/)
+  const status = renderStatus(stopped, { history: [], drivers: new Map(), usage: [], now: at(9) })
+  assert.match(status, /^Process +Stopped: budget$/m)
+  assert.match(status, /^Stopped +budget exhausted: \$10\.42 of \$10\.00: `devvy resume 3fa9c2 --max-cost-usd X`/m)
+  assert.match(status, /^Budget +\$10\.00 \(raised for this ticket\)$/m)
+})

@@ -8,11 +8,15 @@ import { formatElapsed, formatTimestamp } from "./time.ts"
 /** The live process driving each ticket, by ticket id, from the store's leases. */
 export type Drivers = ReadonlyMap<string, Driver>
 
-/** What drives a ticket: a live lease holder, or nothing, in which case `devvy resume` continues it. */
+/**
+ * What drives a ticket: a live lease holder, or nothing, in which case `devvy resume` continues it, or, when it
+ * stopped on its budget, a resume that raises it.
+ */
 export const processLabel = (ticket: TicketSummary, drivers: Drivers): string => {
   if (isTerminal(ticket.state)) return "-"
   const driver = drivers.get(ticket.id)
-  return driver === undefined ? "Idle / resumable" : `Running (pid ${driver.pid})`
+  if (driver !== undefined) return `Running (pid ${driver.pid})`
+  return ticket.stopped !== null && ticket.stopped.startsWith("budget") ? "Stopped: budget" : "Idle / resumable"
 }
 
 export const psJson = (ticket: TicketSummary, drivers: Drivers) => ({
@@ -69,6 +73,8 @@ export const statusJson = (ticket: Ticket, { history, drivers, usage, now }: Tic
   retryCount: ticket.retryCount,
   opencodeSession: ticket.opencodeSession,
   error: ticket.error,
+  stopped: ticket.stopped,
+  budget: { maxCostUsd: ticket.maxCostUsd, maxTokens: ticket.maxTokens },
   history: history.map((h) => ({ from: h.from, to: h.to, at: h.at.toISOString() })),
   timePerStateMillis: Object.fromEntries(timePerState(history, now)),
   agentUsage: usage.map(({ phase, usage }) => ({ phase, ...usage })),
@@ -89,6 +95,14 @@ export const renderStatus = (ticket: Ticket, { history, drivers, usage, now }: T
     ["Updated", formatTimestamp(ticket.updatedAt)],
   ]
   if (ticket.error !== null) rows.push(["Error", ticket.error])
+  if (ticket.stopped !== null && !isTerminal(ticket.state) && drivers.get(ticket.id) === undefined) {
+    rows.push(["Stopped", `${ticket.stopped}: \`devvy resume ${ticket.id} --max-cost-usd X\` or --max-tokens N`])
+  }
+  const own = [
+    ...(ticket.maxCostUsd === null ? [] : [`$${ticket.maxCostUsd.toFixed(2)}`]),
+    ...(ticket.maxTokens === null ? [] : [`${ticket.maxTokens.toLocaleString("en-US")} tokens`]),
+  ]
+  if (own.length > 0) rows.push(["Budget", `${own.join(", ")} (raised for this ticket)`])
   const width = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}   ${v}`)
   const spent = timePerState(history, now)

@@ -29,6 +29,9 @@ export interface AppConfigShape {
     readonly stallTimeout: Duration.Duration
     readonly phaseTimeout: Duration.Duration
     readonly ignoreAuthors: ReadonlyArray<string>
+    /** Per ticket; none: no limit. */
+    readonly maxCostUsd: Option.Option<number>
+    readonly maxTokens: Option.Option<number>
   }
   readonly docker: {
     readonly host: string
@@ -94,6 +97,8 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
       stallTimeout: Duration.seconds(file.agent?.stall_timeout_seconds ?? 600),
       phaseTimeout: Duration.seconds(file.agent?.phase_timeout_seconds ?? 3600),
       ignoreAuthors: file.agent?.ignore_authors ?? [],
+      maxCostUsd: Option.fromNullable(file.agent?.max_cost_usd),
+      maxTokens: Option.fromNullable(file.agent?.max_tokens),
     },
     docker: {
       host: file.docker?.host ?? "unix:///var/run/docker.sock",

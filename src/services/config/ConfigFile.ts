@@ -41,6 +41,10 @@ const Count = (min: number) =>
     }),
   )
 
+const Dollars = Schema.Number.pipe(
+  Schema.positive({ message: (issue) => `expected an amount of dollars above 0, got ${JSON.stringify(issue.actual)}` }),
+)
+
 export const ConfigFile = Schema.Struct({
   model: Schema.optional(ModelName),
   repo_url: Schema.optional(Text("a repository URL or path")),
@@ -57,6 +61,8 @@ export const ConfigFile = Schema.Struct({
     stall_timeout_seconds: Schema.optional(Count(1)),
     phase_timeout_seconds: Schema.optional(Count(1)),
     ignore_authors: Schema.optional(Schema.Array(Text("an author name"))),
+    max_cost_usd: Schema.optional(Dollars),
+    max_tokens: Schema.optional(Count(1)),
   })),
   docker: Schema.optional(Schema.Struct({
     host: Schema.optional(DockerHost),
@@ -92,6 +98,8 @@ export const configKeys: ReadonlyArray<
   { key: "agent.stall_timeout_seconds", env: ["DEVVY_STALL_TIMEOUT"], kind: "number" },
   { key: "agent.phase_timeout_seconds", env: ["DEVVY_PHASE_TIMEOUT"], kind: "number" },
   { key: "agent.ignore_authors", env: ["DEVVY_IGNORE_AUTHORS"], kind: "list" },
+  { key: "agent.max_cost_usd", env: ["DEVVY_MAX_COST_USD"], kind: "number" },
+  { key: "agent.max_tokens", env: ["DEVVY_MAX_TOKENS"], kind: "number" },
   { key: "docker.host", env: ["DOCKER_HOST"], kind: "string" },
   { key: "docker.worker_image", env: ["DEVVY_WORKER_IMAGE"], kind: "string" },
   { key: "docker.network", env: ["DEVVY_DOCKER_NETWORK"], kind: "string" },

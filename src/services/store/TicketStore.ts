@@ -23,12 +23,25 @@ const TicketRow = Schema.Struct({
   error: Schema.NullOr(Schema.String),
   created_at: Schema.Number,
   updated_at: Schema.Number,
+  max_cost_usd: Schema.NullOr(Schema.Number),
+  max_tokens: Schema.NullOr(Schema.Number),
+  stopped: Schema.NullOr(Schema.String),
 })
 const decodeTickets = Schema.decodeUnknown(Schema.Array(TicketRow))
 
 // A listing decodes every row it reads, at start-up before the JIT has warmed up: each column left out
 // is time `ps` does not spend, and a description can be long.
-const SummaryRow = TicketRow.pick("id", "title", "state", "branch", "pr_number", "pr_url", "created_at", "updated_at")
+const SummaryRow = TicketRow.pick(
+  "id",
+  "title",
+  "state",
+  "branch",
+  "pr_number",
+  "pr_url",
+  "created_at",
+  "updated_at",
+  "stopped",
+)
 const decodeSummaries = Schema.decodeUnknown(Schema.Array(SummaryRow))
 
 const toSummary = (row: typeof SummaryRow.Type): TicketSummary => ({
@@ -40,6 +53,7 @@ const toSummary = (row: typeof SummaryRow.Type): TicketSummary => ({
   prUrl: row.pr_url,
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
+  stopped: row.stopped,
 })
 
 const toTicket = (row: typeof TicketRow.Type): Ticket =>
@@ -58,6 +72,9 @@ const toTicket = (row: typeof TicketRow.Type): Ticket =>
     error: row.error,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    maxCostUsd: row.max_cost_usd,
+    maxTokens: row.max_tokens,
+    stopped: row.stopped,
   })
 
 const HistoryRow = Schema.Struct({
@@ -130,7 +147,7 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
     })
 
     const list = Effect.fn("TicketStore.list")(function* (options: { readonly all: boolean }) {
-      const columns = sql.literal("id, title, state, branch, pr_number, pr_url, created_at, updated_at")
+      const columns = sql.literal("id, title, state, branch, pr_number, pr_url, created_at, updated_at, stopped")
       const rows = yield* (options.all
         ? sql`SELECT ${columns} FROM tickets ORDER BY created_at DESC, id`
         // Naming the live states, not excluding the ended ones, lets SQLite read them from tickets_by_state.
@@ -151,11 +168,12 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
           }
           const now = yield* Clock.currentTimeMillis
           const error = to === "FAILED" ? options?.error ?? "failed" : null
-          yield* sql`UPDATE tickets SET state = ${to}, error = ${error}, updated_at = ${now} WHERE id = ${id}`
+          yield* sql`UPDATE tickets SET state = ${to}, error = ${error}, stopped = NULL, updated_at = ${now}
+                     WHERE id = ${id}`
           yield* sql`INSERT INTO state_history ${
             sql.insert({ ticket_id: id, from_state: ticket.state, to_state: to, at: now })
           }`
-          return new Ticket({ ...ticket, state: to, error, updatedAt: new Date(now) })
+          return new Ticket({ ...ticket, state: to, error, stopped: null, updatedAt: new Date(now) })
         })).pipe(Effect.catchTag("SqlError", Effect.die))
       },
     )
@@ -180,6 +198,25 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
       )
     })
 
-    return { get, find, create, list, transition, update, history } as const
+    /** Raises (or sets) this ticket's own budget; a limit left out stays as it was. */
+    const setBudget = Effect.fn("TicketStore.setBudget")(
+      function* (id: TicketId, limits: { readonly maxCostUsd?: number; readonly maxTokens?: number }) {
+        yield* get(id)
+        const values: Record<string, unknown> = {}
+        if (limits.maxCostUsd !== undefined) values.max_cost_usd = limits.maxCostUsd
+        if (limits.maxTokens !== undefined) values.max_tokens = limits.maxTokens
+        if (Object.keys(values).length > 0) {
+          yield* sql`UPDATE tickets SET ${sql.update(values)} WHERE id = ${id}`.pipe(Effect.orDie)
+        }
+        return yield* get(id)
+      },
+    )
+
+    /** Records why the ticket stopped undriven in its state, or (null) that it may go on. */
+    const setStopped = Effect.fn("TicketStore.setStopped")(function* (id: TicketId, reason: string | null) {
+      yield* sql`UPDATE tickets SET stopped = ${reason} WHERE id = ${id}`.pipe(Effect.orDie)
+    })
+
+    return { get, find, create, list, transition, update, history, setBudget, setStopped } as const
   }),
 }) {}

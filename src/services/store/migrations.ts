@@ -158,4 +158,14 @@ export const migrations = Migrator.fromRecord({
     )`
     yield* sql`CREATE INDEX spans_by_ticket ON spans (ticket_id, start_us)`
   }),
+  "0006_ticket_budgets": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // A ticket's own limits, set by `devvy resume --max-cost-usd/--max-tokens` over the configured ones, and
+    // why it stopped undriven (its budget), shown by `ps` and `status` until a driver takes it up again.
+    // SQLite has no ADD COLUMN IF NOT EXISTS; a store whose record of this migration was lost must still open.
+    const present = new Set((yield* sql<{ readonly name: string }>`PRAGMA table_info(tickets)`).map((c) => c.name))
+    if (!present.has("max_cost_usd")) yield* sql`ALTER TABLE tickets ADD COLUMN max_cost_usd REAL`
+    if (!present.has("max_tokens")) yield* sql`ALTER TABLE tickets ADD COLUMN max_tokens INTEGER`
+    if (!present.has("stopped")) yield* sql`ALTER TABLE tickets ADD COLUMN stopped TEXT`
+  }),
 })

@@ -76,6 +76,7 @@ it.effect(
         prUrl: "https://example.test/pr/7",
         createdAt: created.createdAt,
         updatedAt: listed?.updatedAt,
+        stopped: null,
       })
     }),
   TempStore,

@@ -22,6 +22,8 @@ const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => ({
     stallTimeout: Duration.minutes(10),
     phaseTimeout: Duration.hours(1),
     ignoreAuthors: [],
+    maxCostUsd: Option.none(),
+    maxTokens: Option.none(),
   },
   docker: { host: "unix:///var/run/docker.sock", workerImage: "w", network: "bridge", caBundle: Option.none() },
   git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
