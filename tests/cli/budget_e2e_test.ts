@@ -28,6 +28,7 @@ it.live(
       const stopped = yield* run("run", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
       assert.equal(stopped.code, 3, stopped.stderr)
       assert.match(stopped.stdout, /PLAN → IMPLEMENT/)
+      assert.doesNotMatch(stopped.stdout, /tokens ·|\r/, "no live line without a terminal")
       assert.match(stopped.stderr, /budget exhausted: 1,280 tokens of 1,000\. Ticket ([0-9a-f]{6}) stays in IMPLEMENT/)
       const id = /Ticket ([0-9a-f]{6})/.exec(stopped.stdout)?.[1] ?? ""
       const requestsAtStop = model.requests.length
@@ -55,6 +56,9 @@ it.live(
       assert.equal(approved.code, 0, approved.stderr)
       yield* until(statusOf(run, id), (s) => s.state === "MERGED", "MERGED")
       assert.equal(gitSync(origin, ["show", "main:hello.txt"]), "hello")
+      const driverLog = Deno.readTextFileSync(path.join(home, "drivers", `${id}.log`))
+      assert.match(driverLog, /IMPLEMENT → VALIDATE/)
+      assert.doesNotMatch(driverLog, /tokens ·|\r/, "a -d driver's log has the plain lines only")
     }),
   Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },

@@ -9,6 +9,7 @@ import { AppConfig } from "../../services/config/AppConfig.ts"
 import { DockerEngine } from "../../services/docker/DockerEngine.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
+import { reportActivity } from "../../services/tracing/TicketActivity.ts"
 
 /** The image VALIDATE builds for a ticket. */
 export const validationImage = (id: TicketId): string => `devvy-validate-${id}:latest`
@@ -38,6 +39,7 @@ export const runValidation = Effect.fn("Validate.run")(function* (
   if (target._tag === "Dockerfile") {
     // One tag per ticket: a build after a crash replaces (and first removes) what the dead run left.
     const tag = validationImage(id)
+    yield* reportActivity(id, { _tag: "Script", script: `docker build (${target.source})` })
     yield* docker.removeImage(tag, { force: true })
     const tail = new OutputTail()
     const built = yield* Effect.acquireRelease(
@@ -77,6 +79,7 @@ export const runValidation = Effect.fn("Validate.run")(function* (
       continue
     }
     yield* Effect.logInfo(`running ${script}`)
+    yield* reportActivity(id, { _tag: "Script", script })
     const tail = new OutputTail()
     const { exitCode } = yield* docker.exec(container.id, {
       cmd: ["bash", script],

@@ -13,8 +13,10 @@ import { TicketStore } from "../store/TicketStore.ts"
 import { AgentCredentials } from "./AgentCredentials.ts"
 import { type AgentExited, AgentModelInvalid, AgentSessionNotFound, AgentStalled, AgentTimeout } from "./AgentError.ts"
 import { AgentRunner, type ProcessLine } from "./AgentRunner.ts"
+import { reportActivity } from "../tracing/TicketActivity.ts"
 import { AgentUsage } from "./AgentUsage.ts"
-import { describeLine, parseLine } from "./events.ts"
+import { budgetTokens } from "./budget.ts"
+import { describeLine, parseLine, toolTarget } from "./events.ts"
 import { stripAnsi } from "./output_trim.ts"
 import { isModelString, opencodeCommand } from "./opencode_command.ts"
 import { initialRunState, isFinished, onStderr, onStdout, outcome, usageOf } from "./run_state.ts"
@@ -80,7 +82,14 @@ export const make = Effect.gen(function* () {
         yield* store.update(input.ticketId, { opencodeSession: after.sessionId }).pipe(Effect.orDie)
       }
       const usage = usageOf(parsed)
-      if (usage) yield* agentUsage.add(input.ticketId, input.phase, usage)
+      if (usage) {
+        yield* agentUsage.add(input.ticketId, input.phase, usage)
+        yield* reportActivity(input.ticketId, { _tag: "Usage", tokens: budgetTokens(usage), cost: usage.cost })
+      }
+      if (parsed._tag === "Event" && parsed.event._tag === "tool_use") {
+        const { tool } = parsed.event.part
+        yield* reportActivity(input.ticketId, { _tag: "Tool", tool, target: toolTarget(parsed.event) })
+      }
       const { level, message } = describeLine(parsed)
       yield* logAt[level](message)
     })

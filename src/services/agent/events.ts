@@ -4,6 +4,7 @@
  * line that is not JSON at all (kept as a log line).
  */
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 
 const Tokens = Schema.Struct({
@@ -104,6 +105,24 @@ export const isRejection = (event: OpencodeEvent): boolean =>
 const clip = (text: string, max: number) => {
   const flat = text.replace(/\s+/g, " ").trim()
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+const ToolInput = Schema.Struct({
+  filePath: Schema.optional(Schema.String),
+  command: Schema.optional(Schema.String),
+  pattern: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String),
+})
+const decodeToolInput = Schema.decodeUnknownOption(ToolInput)
+
+/**
+ * What a tool call acted on, for the live line: the file (relative to the workspace) for write, edit and read,
+ * the command for bash, the pattern for glob and grep, else opencode's own title of the call.
+ */
+export const toolTarget = (event: typeof ToolUse.Type): string => {
+  const input = Option.getOrUndefined(decodeToolInput(event.part.state.input))
+  const file = input?.filePath?.replace(/^\/workspace\//, "")
+  return clip(file ?? input?.command ?? input?.pattern ?? input?.url ?? event.part.state.title ?? "", 200)
 }
 
 /** The ticket log's line for an event: readable, one line, clipped. */
