@@ -3,7 +3,15 @@ import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Predicate from "effect/Predicate"
+import { isOneOf, messageOf } from "../domain/failure.ts"
+import type { BudgetExhausted } from "../pipeline/errors.ts"
+import type { ConfigInvalid, ConfigMissing, ConfigRequired, ConfigSyntax } from "../services/config/ConfigError.ts"
+import type { ForgeAuthFailed, ForgeNotFound } from "../services/forge/ForgeError.ts"
+import type { NoPullRequest, PullRequestClosed, ReviewCommentInvalid } from "../services/forge/local/LocalForgeError.ts"
+import type { RepoUrlInvalid } from "../services/forge/repo_url.ts"
+import type { TicketNotFound } from "../services/store/StoreError.ts"
+import type { TicketBusy } from "../services/store/TicketLease.ts"
+import type { UsageError } from "./usage_error.ts"
 
 /**
  * SPEC §2: 0 success, 1 the ticket FAILED, 2 usage or configuration error, 3 the ticket stopped on its budget
@@ -11,7 +19,23 @@ import * as Predicate from "effect/Predicate"
  */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, budget: 3, interrupted: 130 } as const
 
-const usageErrors: ReadonlySet<string> = new Set([
+/** Mistakes in how devvy was called or configured, and forge answers that only the user can fix. */
+type UsageFailure =
+  | ConfigMissing
+  | ConfigSyntax
+  | ConfigInvalid
+  | ConfigRequired
+  | TicketNotFound
+  | UsageError
+  | RepoUrlInvalid
+  | TicketBusy
+  | ForgeAuthFailed
+  | ForgeNotFound
+  | NoPullRequest
+  | PullRequestClosed
+  | ReviewCommentInvalid
+
+const usageTags = [
   "ConfigMissing",
   "ConfigSyntax",
   "ConfigInvalid",
@@ -25,23 +49,20 @@ const usageErrors: ReadonlySet<string> = new Set([
   "NoPullRequest",
   "PullRequestClosed",
   "ReviewCommentInvalid",
-])
+] as const satisfies ReadonlyArray<UsageFailure["_tag"]>
 
-const tagOf = (error: unknown): string | undefined =>
-  Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : undefined
+const isUsageFailure = isOneOf<UsageFailure>()(usageTags)
+
+/** A ticket stopped on its budget: resumable with a higher limit. */
+const isBudgetStop = isOneOf<BudgetExhausted>()(["BudgetExhausted"] as const)
 
 /** Exit code for a failure: configuration and usage mistakes are 2, a budget stop 3, everything else 1. */
-export const exitCodeFor = (error: unknown): number => {
-  if (ValidationError.isValidationError(error)) return ExitCode.usage
-  const tag = tagOf(error)
-  if (tag === "BudgetExhausted") return ExitCode.budget
-  return tag !== undefined && usageErrors.has(tag) ? ExitCode.usage : ExitCode.failed
-}
-
-const messageOf = (error: unknown): string =>
-  Predicate.hasProperty(error, "message") && typeof error.message === "string" && error.message !== ""
-    ? error.message
-    : String(error)
+export const exitCodeFor = (error: unknown): number =>
+  ValidationError.isValidationError(error) || isUsageFailure(error)
+    ? ExitCode.usage
+    : isBudgetStop(error)
+    ? ExitCode.budget
+    : ExitCode.failed
 
 /**
  * Turns the program's outcome into an exit code, printing one sentence per error. @effect/cli has

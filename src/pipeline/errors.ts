@@ -1,5 +1,26 @@
 import * as Schema from "effect/Schema"
+import { isOneOf } from "../domain/failure.ts"
 import { State } from "../domain/State.ts"
+import type { AgentWorkerFailed } from "../services/agent/AgentError.ts"
+import type { EngineUnreachable } from "../services/docker/DockerError.ts"
+import type { ForgeUnavailable } from "../services/forge/ForgeError.ts"
+
+/**
+ * Outages that retries have not outlasted: the ticket is not at fault, so it stays in its state for
+ * `devvy resume` instead of failing (which would delete its workspace).
+ */
+export type Outage = EngineUnreachable | ForgeUnavailable | AgentWorkerFailed
+
+export const outageTags = [
+  "EngineUnreachable",
+  "ForgeUnavailable",
+  "AgentWorkerFailed",
+] as const satisfies ReadonlyArray<
+  Outage["_tag"]
+>
+
+/** Whether a state's failure pauses the ticket rather than failing it. */
+export const isOutage = isOneOf<Outage>()(outageTags)
 
 /** The ticket cannot go on as it stands; the runner moves it to FAILED with this message. */
 export class TicketRejected extends Schema.TaggedError<TicketRejected>()("TicketRejected", {

@@ -1,5 +1,5 @@
 import * as Effect from "effect/Effect"
-import * as Predicate from "effect/Predicate"
+import { messageOf } from "../domain/failure.ts"
 import { isTerminal, type LiveState, type State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
@@ -9,7 +9,7 @@ import { inTicketLog, TicketLogger } from "../services/store/TicketLogger.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { forgeLayerFor, parseTicketRepoUrl } from "../services/forge/forge_for.ts"
 import { createPr } from "./create_pr.ts"
-import { BudgetExhausted, TicketFailed, TicketPaused } from "./errors.ts"
+import { BudgetExhausted, isOutage, TicketFailed, TicketPaused } from "./errors.ts"
 import { finish } from "./finish.ts"
 import { implement } from "./implement.ts"
 import { plan } from "./plan.ts"
@@ -35,16 +35,6 @@ type AnyStep = (typeof steps)[keyof typeof steps]
 type Step = (
   ticket: Ticket,
 ) => Effect.Effect<State, Effect.Effect.Error<ReturnType<AnyStep>>, Effect.Effect.Context<ReturnType<AnyStep>>>
-
-/**
- * Outages that retries have not outlasted: the ticket is not at fault, so it stays in its state for
- * `devvy resume` instead of failing (which would delete its workspace).
- */
-const outages: ReadonlySet<string> = new Set(["EngineUnreachable", "ForgeUnavailable", "AgentWorkerFailed"])
-
-const tagOf = (error: unknown) => Predicate.hasProperty(error, "_tag") ? String(error._tag) : "Error"
-const messageOf = (error: unknown) =>
-  Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : String(error)
 
 /**
  * Drives a ticket from its stored state until it is terminal, holding its lease throughout. Each
@@ -85,7 +75,7 @@ const advance = Effect.fn("Ticket.advance")(function* <E, R>(
       }
       const message = messageOf(error)
       const logged = Effect.logError(message)
-      return outages.has(tagOf(error))
+      return isOutage(error)
         ? Effect.zipRight(logged, Effect.fail(new TicketPaused({ id, state: from, reason: message })))
         : Effect.as(logged, { next: "FAILED" as const, error: message })
     }),
