@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import { DockerEngine } from "../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../src/services/docker/engine.ts"
 import { ensureBusyboxImage } from "../tests/support/images/busybox.ts"
 
 const ITERATIONS = Number(Deno.env.get("DEVVY_BENCH_ITERATIONS") ?? 15)
@@ -96,5 +97,5 @@ export default async (): Promise<ReadonlyArray<string>> => {
       ...comparison("docker-create-start-remove", devvyLifecycle, cliLifecycleMedian),
     ]
   })
-  return await Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(DockerEngine.at(host))))
+  return await Effect.runPromise(program.pipe(Effect.scoped, Effect.provide(DockerEngineLive.layerAt(host))))
 }

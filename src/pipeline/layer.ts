@@ -4,7 +4,7 @@ import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { AgentUsage } from "../services/agent/AgentUsage.ts"
 import { DockerAgentRunner } from "../services/agent/docker_runner.ts"
 import { Opencode } from "../services/agent/Opencode.ts"
-import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../services/docker/engine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
 import { TicketLoggerLive } from "../services/store/TicketLogger.ts"
@@ -28,5 +28,5 @@ export const PipelineServices = Layer.mergeAll(
   TicketLoggerLive,
 ).pipe(
   Layer.provideMerge(Layer.mergeAll(AgentUsage.Default, AgentCredentials.Default, DockerAgentRunner)),
-  Layer.provideMerge(DockerEngine.Default),
+  Layer.provideMerge(DockerEngineLive.layer),
 )

@@ -2,12 +2,11 @@
  * The Docker Engine, spoken to over its HTTP API (a Unix socket or tcp://): images, containers and
  * exec. devvy never runs the `docker` CLI.
  */
+import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { AppConfig } from "../config/AppConfig.ts"
 import type {
   BuildFailed,
   ContainerNotFound,
@@ -19,7 +18,6 @@ import type {
   ExecTimedOut,
   ImageNotFound,
 } from "./DockerError.ts"
-import { makeDockerEngine } from "./engine.ts"
 
 /** Failures any call can meet: no engine, an unusable engine, or an unexpected refusal. */
 export type EngineError = EngineUnreachable | EngineUnsupported | DockerApiError
@@ -189,16 +187,7 @@ export interface DockerEngineShape {
 }
 
 /**
- * The engine at `config.docker.host` (`DOCKER_HOST`). Nothing is dialled until the first call, so
- * commands that never touch Docker can still build this layer.
+ * The Docker Engine. `engine.ts` provides it: `layer` at `config.docker.host` (`DOCKER_HOST`), `layerAt`
+ * at an explicit address for tests and tools.
  */
-export class DockerEngine extends Effect.Service<DockerEngine>()("devvy/DockerEngine", {
-  effect: Effect.gen(function* () {
-    const config = yield* AppConfig
-    return yield* makeDockerEngine(config.docker.host)
-  }),
-}) {
-  /** The engine at an explicit address (`unix:///path` or `tcp://host:port`), for tests and tools. */
-  static readonly at = (host: string): Layer.Layer<DockerEngine> =>
-    Layer.effect(DockerEngine, Effect.map(makeDockerEngine(host), DockerEngine.make))
-}
+export class DockerEngine extends Context.Tag("devvy/DockerEngine")<DockerEngine, DockerEngineShape>() {}

@@ -1,8 +1,17 @@
 import * as Schema from "effect/Schema"
 
+/**
+ * Why the engine could not be reached, read once from the socket error where it happens: a missing
+ * socket, a refused connection or a denied permission will not mend on their own; a reset connection
+ * or anything else may.
+ */
+export const UnreachableReason = Schema.Literal("socket-missing", "refused", "permission", "reset", "other")
+export type UnreachableReason = typeof UnreachableReason.Type
+
 /** No engine answers at the configured address. */
 export class EngineUnreachable extends Schema.TaggedError<EngineUnreachable>()("EngineUnreachable", {
   host: Schema.String,
+  reason: UnreachableReason,
   detail: Schema.String,
 }) {
   override get message(): string {

@@ -19,6 +19,7 @@ import {
   EngineUnreachable,
   EngineUnsupported,
   ImageNotFound,
+  type UnreachableReason,
 } from "./DockerError.ts"
 import { baseUrl, describe, type Endpoint, makeHttpClient } from "./transport.ts"
 
@@ -26,6 +27,12 @@ import { baseUrl, describe, type Endpoint, makeHttpClient } from "./transport.ts
 export const CLIENT_API_VERSION = "1.47"
 /** Docker 20.10: the oldest engine devvy supports. */
 export const MIN_API_VERSION = "1.41"
+
+/**
+ * Whether a failed connection is worth another try: a missing socket, a refused connection or a denied
+ * permission stay so until someone acts, so retrying them only delays the advice.
+ */
+export const isTransient = (reason: UnreachableReason): boolean => reason === "reset" || reason === "other"
 
 class Transient extends Data.TaggedError("Transient")<{ readonly error: DockerApiError | EngineUnreachable }> {}
 
@@ -76,7 +83,7 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
   const negotiated = yield* Ref.make(Option.none<string>())
 
   const unreachable = (error: HttpClientError) =>
-    new EngineUnreachable({ host: endpoint.host, detail: describe(error.cause ?? error) })
+    new EngineUnreachable({ host: endpoint.host, ...describe(error.cause ?? error) })
 
   const errorDetail = (response: HttpClientResponse): Effect.Effect<string> =>
     response.text.pipe(
@@ -94,7 +101,7 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
     if (Option.isSome(known)) return known.value
     const response = yield* http.get(`${base}/version`).pipe(
       Effect.mapError(unreachable),
-      Effect.retry({ schedule: retryPolicy, while: (e) => !/does not exist|refused|permission/.test(e.detail) }),
+      Effect.retry({ schedule: retryPolicy, while: (e) => isTransient(e.reason) }),
     )
     const info = yield* response.json.pipe(
       Effect.flatMap(Schema.decodeUnknown(VersionInfo)),
@@ -144,16 +151,16 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
         })
       }
       const attempt = http.execute(req).pipe(
-        Effect.catchTags({
-          RequestError: (e) => Effect.fail(new Transient({ error: unreachable(e) })),
-          ResponseError: (e) => Effect.fail(new Transient({ error: unreachable(e) })),
+        Effect.mapError((e) => {
+          const error = unreachable(e)
+          return isTransient(error.reason) ? new Transient({ error }) : error
         }),
         Effect.flatMap((response) => classify(request, response)),
       )
       const retried = request.idempotent === false ? attempt : attempt.pipe(
         Effect.retry({
           schedule: retryPolicy,
-          while: (e) => e._tag === "Transient" && !/does not exist|refused|permission/.test(e.error.detail),
+          while: (e) => e._tag === "Transient",
         }),
       )
       return yield* Effect.catchTag(retried, "Transient", (e) => Effect.fail(e.error))

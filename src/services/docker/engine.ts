@@ -1,11 +1,25 @@
-/** Builds the DockerEngine service from its parts, with a span on every call. */
+/**
+ * The live DockerEngine, built from its parts with a span on every call. Nothing is dialled until the
+ * first call, so commands that never touch Docker can still build the layer; the socket's HTTP client
+ * is closed with the layer's scope.
+ */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { AppConfig } from "../config/AppConfig.ts"
 import { makeApi } from "./api.ts"
 import { makeContainers } from "./containers.ts"
-import type { DockerEngineShape, ExecError, ExecEvent, ExecOptions, ExecRunOptions } from "./DockerEngine.ts"
+import {
+  DockerEngine,
+  type DockerEngineShape,
+  type ExecError,
+  type ExecEvent,
+  type ExecOptions,
+  type ExecRunOptions,
+} from "./DockerEngine.ts"
 import { ExecTimedOut } from "./DockerError.ts"
 import { commandText, spawnExec } from "./exec.ts"
 import { makeImages } from "./images.ts"
@@ -13,7 +27,7 @@ import { parseHost } from "./transport.ts"
 
 const VersionSchema = Schema.Struct({ Version: Schema.String })
 
-export const makeDockerEngine = (host: string): Effect.Effect<DockerEngineShape> =>
+export const make = (host: string): Effect.Effect<DockerEngineShape, never, Scope.Scope> =>
   Effect.gen(function* () {
     const api = yield* makeApi(parseHost(host))
     const images = makeImages(api)
@@ -108,3 +122,12 @@ export const makeDockerEngine = (host: string): Effect.Effect<DockerEngineShape>
       spawn,
     }
   })
+
+/** The engine at an explicit address (`unix:///path` or `tcp://host:port`), for tests and tools. */
+export const layerAt = (host: string): Layer.Layer<DockerEngine> => Layer.scoped(DockerEngine, make(host))
+
+/** The engine at `config.docker.host` (`DOCKER_HOST`). */
+export const layer: Layer.Layer<DockerEngine, never, AppConfig> = Layer.scoped(
+  DockerEngine,
+  Effect.flatMap(AppConfig, (config) => make(config.docker.host)),
+)

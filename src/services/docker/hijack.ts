@@ -71,7 +71,7 @@ export const startExec = (
         if (status === 101 || status === 200) return { status, leftover: rest, detail: "" }
         return { status, leftover: rest, detail: await readRest(conn, rest) }
       },
-      catch: (error) => new EngineUnreachable({ host: endpoint.host, detail: describe(error) }),
+      catch: (error) => new EngineUnreachable({ host: endpoint.host, ...describe(error) }),
     }).pipe(Effect.tapError(() => Effect.sync(() => closeQuietly(conn))))
     if (result.status !== 101 && result.status !== 200) {
       closeQuietly(conn)

@@ -3,7 +3,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { HttpClient } from "@effect/platform/HttpClient"
 import * as HttpClientModule from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import { EngineUnreachable } from "./DockerError.ts"
+import type * as Scope from "effect/Scope"
+import { EngineUnreachable, type UnreachableReason } from "./DockerError.ts"
 
 export type Endpoint =
   | { readonly _tag: "Unix"; readonly host: string; readonly path: string }
@@ -24,12 +25,18 @@ export const parseHost = (host: string): Endpoint => {
 export const baseUrl = (endpoint: Endpoint): string =>
   endpoint._tag === "Unix" ? "http://docker" : `http://${endpoint.hostname}:${endpoint.port}`
 
-/** An @effect/platform HttpClient whose fetch goes through the endpoint (a Unix socket needs Deno's proxy option). */
-export const makeHttpClient = (endpoint: Endpoint): Effect.Effect<HttpClient> =>
+/**
+ * An @effect/platform HttpClient whose fetch goes through the endpoint (a Unix socket needs Deno's proxy
+ * option). Its connections stay open until the scope closes.
+ */
+export const makeHttpClient = (endpoint: Endpoint): Effect.Effect<HttpClient, never, Scope.Scope> =>
   Effect.gen(function* () {
     const http = yield* Effect.provide(HttpClient, FetchHttpClient.layer)
     if (endpoint._tag === "Tcp") return http
-    const client = Deno.createHttpClient({ proxy: { transport: "unix", path: endpoint.path } })
+    const client = yield* Effect.acquireRelease(
+      Effect.sync(() => Deno.createHttpClient({ proxy: { transport: "unix", path: endpoint.path } })),
+      (client) => Effect.sync(() => client.close()),
+    )
     const viaSocket: typeof fetch = (input, init) => fetch(input, { ...init, client })
     return HttpClientModule.transform(http, (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, viaSocket))
   })
@@ -41,22 +48,44 @@ export const dial = (endpoint: Endpoint): Effect.Effect<Deno.Conn, EngineUnreach
       endpoint._tag === "Unix"
         ? Deno.connect({ transport: "unix", path: endpoint.path })
         : Deno.connect({ hostname: endpoint.hostname, port: endpoint.port }),
-    catch: (error) => new EngineUnreachable({ host: endpoint.host, detail: describe(error) }),
+    catch: (error) => new EngineUnreachable({ host: endpoint.host, ...describe(error) }),
   })
 
-export const describe = (error: unknown): string => {
-  if (error instanceof Deno.errors.NotFound) return "the socket does not exist"
-  if (error instanceof Deno.errors.ConnectionRefused) return "connection refused"
-  if (error instanceof Deno.errors.PermissionDenied) {
-    return "permission denied on the socket; add your user to the docker group"
-  }
+export interface Failure {
+  readonly reason: UnreachableReason
+  readonly detail: string
+}
+
+const failures = {
+  "socket-missing": "the socket does not exist",
+  refused: "connection refused",
+  permission: "permission denied on the socket; add your user to the docker group",
+  reset: "the engine dropped the connection",
+} as const satisfies Record<Exclude<UnreachableReason, "other">, string>
+
+const failure = (reason: Exclude<UnreachableReason, "other">): Failure => ({ reason, detail: failures[reason] })
+
+/** Deno's error classes for a connection, and the OS error numbers fetch reports only in its message text. */
+const errnos: ReadonlyArray<readonly [RegExp, Exclude<UnreachableReason, "other">]> = [
+  [/os error 2\b/, "socket-missing"],
+  [/os error 111\b/, "refused"],
+  [/os error 13\b/, "permission"],
+  [/os error (104|32)\b|connection closed before message completed/, "reset"],
+]
+
+/** What went wrong reaching the engine, as a reason retries decide on and a detail the user reads. */
+export const describe = (error: unknown): Failure => {
+  if (error instanceof Deno.errors.NotFound) return failure("socket-missing")
+  if (error instanceof Deno.errors.ConnectionRefused) return failure("refused")
+  if (error instanceof Deno.errors.PermissionDenied) return failure("permission")
+  if (
+    error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.ConnectionAborted || error instanceof Deno.errors.UnexpectedEof
+  ) return failure("reset")
   if (error instanceof Error) {
     if (error.cause instanceof Error) return describe(error.cause)
-    // fetch reports socket errors only in its message text.
-    if (/os error 2\b/.test(error.message)) return "the socket does not exist"
-    if (/os error 111\b/.test(error.message)) return "connection refused"
-    if (/os error 13\b/.test(error.message)) return "permission denied on the socket; add your user to the docker group"
-    return error.message
+    const known = errnos.find(([pattern]) => pattern.test(error.message))
+    return known === undefined ? { reason: "other", detail: error.message } : failure(known[1])
   }
-  return String(error)
+  return { reason: "other", detail: String(error) }
 }

@@ -10,7 +10,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { PipelineServices } from "../../../src/pipeline/layer.ts"
 import { DevvyPaths } from "../../../src/services/config/DevvyPaths.ts"
-import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 import { StoreServices } from "../../../src/services/store/StoreServices.ts"
 import { configFrom } from "../../support/git_fixtures.ts"
 import { ensureWorkerTestImage } from "../../support/images/worker_test_image.ts"
@@ -24,7 +24,7 @@ export interface HarnessOptions {
 }
 
 /** The worker image the tests run opencode in, built once per machine. */
-export const testWorkerImage = ensureWorkerTestImage.pipe(Effect.provide(DockerEngine.Default.pipe(
+export const testWorkerImage = ensureWorkerTestImage.pipe(Effect.provide(DockerEngineLive.layer.pipe(
   Layer.provide(configFrom({})),
   // The engine's address is all it reads: no file needs to exist there.
   Layer.provide(DevvyPaths.at(path.join(os.tmpdir(), "devvy-no-home"))),

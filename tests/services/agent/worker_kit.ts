@@ -3,10 +3,11 @@ import { Effect, Layer } from "effect"
 import { workerPaths } from "../../../src/services/agent/credentials.ts"
 import { DockerAgentRunner } from "../../../src/services/agent/docker_runner.ts"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 import { ensureWorkerTestImage } from "../../support/images/worker_test_image.ts"
 import type { WorkerKit } from "./scenarios.ts"
 
-export const engine = DockerEngine.at(Deno.env.get("DOCKER_HOST") ?? "unix:///var/run/docker.sock")
+export const engine = DockerEngineLive.layerAt(Deno.env.get("DOCKER_HOST") ?? "unix:///var/run/docker.sock")
 
 export const worker: WorkerKit<DockerEngine> = {
   runner: DockerAgentRunner.pipe(Layer.provideMerge(engine)),

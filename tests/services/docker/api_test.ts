@@ -1,7 +1,8 @@
 /** The request pipeline against a scripted engine on a Unix socket (and on tcp://), no Docker needed. */
 import assert from "node:assert/strict"
 import { Effect } from "effect"
-import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import { DockerEngine, type DockerEngineShape } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 
 type Handler = (request: Request, url: URL) => Response | Promise<Response>
 
@@ -39,8 +40,8 @@ async () => {
   }
 }
 
-const run = <A, E>(host: string, f: (docker: DockerEngine) => Effect.Effect<A, E>) =>
-  Effect.runPromise(Effect.flatMap(DockerEngine, f).pipe(Effect.provide(DockerEngine.at(host))))
+const run = <A, E>(host: string, f: (docker: DockerEngineShape) => Effect.Effect<A, E>) =>
+  Effect.runPromise(Effect.flatMap(DockerEngine, f).pipe(Effect.provide(DockerEngineLive.layerAt(host))))
 
 const imageJson = { Id: "sha256:abc", RepoTags: ["x:1"], Config: { Labels: null } }
 

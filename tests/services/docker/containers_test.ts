@@ -1,6 +1,7 @@
 import assert from "node:assert/strict"
 import { Effect, Layer } from "effect"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
 import { dockerLayer, needsEngine } from "./engine_support.ts"
@@ -121,4 +122,4 @@ it.live("an engine that is not running is reported with how to start one", () =>
     assert.match(error.message, /no Docker engine answers at unix:\/\/\/tmp\/devvy-no-engine-here\.sock/)
     assert.match(error.message, /socket does not exist/)
     assert.match(error.message, /start Docker/)
-  }), Layer.fresh(DockerEngine.at("unix:///tmp/devvy-no-engine-here.sock")))
+  }), Layer.fresh(DockerEngineLive.layerAt("unix:///tmp/devvy-no-engine-here.sock")))

@@ -4,10 +4,11 @@
  */
 import { Effect, Layer } from "effect"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 
 export const DOCKER_HOST = Deno.env.get("DOCKER_HOST") ?? "unix:///var/run/docker.sock"
 
-export const dockerLayer: Layer.Layer<DockerEngine> = DockerEngine.at(DOCKER_HOST)
+export const dockerLayer: Layer.Layer<DockerEngine> = DockerEngineLive.layerAt(DOCKER_HOST)
 
 const probe = await Effect.runPromise(
   Effect.gen(function* () {
