@@ -2,6 +2,7 @@
  * The one road to the engine: API-version negotiation, status classification (transient or
  * permanent, decided here once), bounded jittered retries for idempotent calls, and Schema decoding.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import type { HttpClientError } from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
@@ -78,7 +79,8 @@ export type ApiError =
   | DockerConflict
 
 export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
-  const http = yield* makeHttpClient(endpoint)
+  // The engine reads no trace headers: building and sending b3/traceparent on every call is pure cost.
+  const http = HttpClient.withTracerPropagation(yield* makeHttpClient(endpoint), false)
   const base = baseUrl(endpoint)
   const negotiated = yield* Ref.make(Option.none<string>())
 
