@@ -10,7 +10,7 @@ import { TicketNotFound } from "../../src/services/store/StoreError.ts"
  * Every error class devvy defines, and the exit code SPEC §2 gives it. A class added to src without a
  * line here fails the first test: its exit code is then a decision, not an accident.
  */
-const expected: Readonly<Record<string, 1 | 2>> = {
+const expected: Readonly<Record<string, 1 | 2 | 3>> = {
   // Usage and configuration: exit 2.
   ConfigMissing: 2,
   ConfigSyntax: 2,
@@ -25,6 +25,8 @@ const expected: Readonly<Record<string, 1 | 2>> = {
   NoPullRequest: 2,
   PullRequestClosed: 2,
   ReviewCommentInvalid: 2,
+  // A ticket stopped on its budget: exit 3.
+  BudgetExhausted: 3,
   // Everything else: exit 1.
   AgentCredentialsMissing: 1,
   AgentExited: 1,
@@ -86,7 +88,7 @@ const errorClasses = async (): Promise<Map<string, ErrorClass>> => {
   return found
 }
 
-Deno.test("every error class in src exits 2 when it is a usage or configuration mistake and 1 otherwise", async () => {
+Deno.test("every error class in src exits 2 for a usage or configuration mistake, 3 for a budget stop, 1 otherwise", async () => {
   const classes = await errorClasses()
   assert.ok(classes.size > 40, `the classes were found (${classes.size})`)
   assert.deepEqual([...classes.keys()].sort(), Object.keys(expected).sort())
