@@ -12,8 +12,9 @@ import type { Api } from "./api.ts"
 import type { ExecError, ExecLine, ExecOptions, ExecProcess } from "./DockerEngine.ts"
 import { ExecFailed } from "./DockerError.ts"
 import { ExecReader } from "./exec_reader.ts"
-import { closeQuietly, startExec, writeAll } from "./hijack.ts"
+import { closeQuietly, startExec, startExecOn, writeAll } from "./hijack.ts"
 import { killTreeScript, namespacePid } from "./kill_tree.ts"
+import { dial } from "./transport.ts"
 
 const ExecCreated = Schema.Struct({ Id: Schema.String })
 const ExecInspect = Schema.Struct({
@@ -69,13 +70,15 @@ export const spawnExec = (
   Effect.gen(function* () {
     const command = commandText(options.cmd)
     const fail = (detail: string) => new ExecFailed({ containerId, command, detail })
-    const execId = yield* createExec(api, containerId, options)
+    // The start needs a connection of its own: dialling it while the exec is created takes it off the
+    // critical path.
+    const [execId, dialled] = yield* Effect.all([
+      createExec(api, containerId, options),
+      Effect.acquireRelease(dial(api.endpoint), (conn) => Effect.sync(() => closeQuietly(conn))),
+    ], { concurrency: 2 })
     const version = yield* api.negotiate
-    const { conn, leftover } = yield* Effect.acquireRelease(
-      startExec(api.endpoint, version, execId).pipe(
-        Effect.catchTag("DockerApiError", (e) => Effect.fail(fail(e.detail))),
-      ),
-      ({ conn }) => Effect.sync(() => closeQuietly(conn)),
+    const { conn, leftover } = yield* startExecOn(dialled, api.endpoint, version, execId).pipe(
+      Effect.catchTag("DockerApiError", (e) => Effect.fail(fail(e.detail))),
     )
     if (options.stdin !== undefined) {
       const stdin = new TextEncoder().encode(options.stdin)

@@ -57,8 +57,16 @@ export const startExec = (
   apiVersion: string,
   execId: string,
 ): Effect.Effect<Hijacked, EngineUnreachable | DockerApiError> =>
+  Effect.flatMap(dial(endpoint), (conn) => startExecOn(conn, endpoint, apiVersion, execId))
+
+/** Starts the exec over a connection already dialled, which it closes if the engine refuses. */
+export const startExecOn = (
+  conn: Deno.Conn,
+  endpoint: Endpoint,
+  apiVersion: string,
+  execId: string,
+): Effect.Effect<Hijacked, EngineUnreachable | DockerApiError> =>
   Effect.gen(function* () {
-    const conn = yield* dial(endpoint)
     const path = `/v${apiVersion}/exec/${execId}/start`
     const body = JSON.stringify({ Detach: false, Tty: false })
     const request = `POST ${path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n` +
