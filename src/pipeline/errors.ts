@@ -11,13 +11,13 @@ import type { ForgeUnavailable } from "../services/forge/ForgeError.ts"
  */
 export type Outage = EngineUnreachable | ForgeUnavailable | AgentWorkerFailed
 
+type OutageTag = Outage["_tag"]
+
 export const outageTags = [
   "EngineUnreachable",
   "ForgeUnavailable",
   "AgentWorkerFailed",
-] as const satisfies ReadonlyArray<
-  Outage["_tag"]
->
+] as const satisfies ReadonlyArray<OutageTag>
 
 /** Whether a state's failure pauses the ticket rather than failing it. */
 export const isOutage = isOneOf<Outage>()(outageTags)
