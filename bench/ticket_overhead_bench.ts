@@ -14,10 +14,7 @@ import { driveTicket } from "../src/pipeline/runner.ts"
 import { approve } from "../src/services/forge/local/LocalReview.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
-import { ticketScript } from "../tests/pipeline/support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "../tests/pipeline/support/ticket_harness.ts"
-import { makeRepo } from "../tests/support/git_fixtures.ts"
-import { makeMockModel } from "../tests/support/mock_model/server.ts"
+import { newTicket, ticketHome } from "../tests/pipeline/support/ticket_harness.ts"
 
 const TICKETS = Number(Deno.env.get("DEVVY_BENCH_TICKETS") ?? 3)
 
@@ -52,9 +49,12 @@ const rawOperations = async (origin: string, image: string, dir: string): Promis
   // The worker, then the throw-away validation container that runs a script: two containers, as devvy uses.
   for (const script of [false, true]) {
     const id = await sh("docker", ["create", "-v", `${clone}:/workspace`, image, "sleep", "infinity"])
-    await sh("docker", ["start", id])
-    if (script) await sh("docker", ["exec", id, "bash", "/workspace/src/scripts/run-tests.sh"])
-    await sh("docker", ["rm", "-f", id])
+    try {
+      await sh("docker", ["start", id])
+      if (script) await sh("docker", ["exec", id, "bash", "/workspace/src/scripts/run-tests.sh"])
+    } finally {
+      await sh("docker", ["rm", "-f", id])
+    }
   }
   return performance.now() - start
 }
@@ -65,12 +65,9 @@ export default async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-ticket-" })
   try {
     return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const origin = makeRepo(path.join(dir, "origin"), {
-        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "true\n" },
-      })
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const home = path.join(dir, "home")
+      // The tickets' containers and images go with the scope, also when a ticket fails midway.
+      const { workerImage, repo, pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      const origin = repo({ "src/scripts/run-tests.sh": "true\n" })
       const overheads: Array<number> = []
       const raws: Array<number> = []
       yield* Effect.gen(function* () {
@@ -78,12 +75,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
         const sql = yield* SqlClient
         for (let i = 0; i < TICKETS; i++) {
           raws.push(yield* Effect.promise(() => rawOperations(origin, workerImage, dir)))
-          const ticket = yield* store.create({
-            title: `Bench ${i}`,
-            description: "d",
-            repoUrl: origin,
-            model: "mock/m1",
-          })
+          const ticket = yield* newTicket(origin, `Bench ${i}`)
           yield* Effect.forkScoped(awaitReview(ticket.id).pipe(Effect.zipRight(approve(ticket.id))))
           const start = performance.now()
           yield* driveTicket(ticket.id, () => Effect.void)
@@ -99,7 +91,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
           const notDevvys = totals.reduce((sum, t) => sum + t.total, 0) + (waitEnd - waitStart)
           overheads.push(wall - notDevvys)
         }
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage })))
+      }).pipe(Effect.provide(pipeline()))
       return [
         `RATIO ticket-overhead ${(median(overheads) / median(raws)).toFixed(3)}`,
         `# ticket overhead median ${median(overheads).toFixed(0)} ms, raw operations median ${

@@ -11,10 +11,7 @@ import { bundle } from "../scripts/bundle.ts"
 import { driveTicket } from "../src/pipeline/runner.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
-import { ticketScript } from "../tests/pipeline/support/scripted_agent.ts"
-import { mockModelSettings, pipelineAt, testWorkerImage } from "../tests/pipeline/support/ticket_harness.ts"
-import { makeRepo } from "../tests/support/git_fixtures.ts"
-import { makeMockModel } from "../tests/support/mock_model/server.ts"
+import { mockModelSettings, newTicket, ticketHome } from "../tests/pipeline/support/ticket_harness.ts"
 
 const SETTLE_MS = 15_000
 const WINDOW_MS = Number(Deno.env.get("DEVVY_BENCH_WAIT_MS") ?? 60_000)
@@ -32,23 +29,17 @@ export default async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-wait-" })
   try {
     return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const origin = makeRepo(path.join(dir, "origin"), { files: { "README.md": "# app\n" } })
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const home = path.join(dir, "home")
+      // The waiting ticket's worker goes with the scope, after the process below has been stopped.
+      const { home, model, workerImage, repo, pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      const origin = repo({})
       // A real ticket brought to WAIT_FOR_REVIEW, its driver then stopped.
       const id = yield* Effect.gen(function* () {
-        const ticket = yield* (yield* TicketStore).create({
-          title: "Wait",
-          description: "d",
-          repoUrl: origin,
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(origin, "Wait")
         const driver = yield* Effect.fork(driveTicket(ticket.id, () => Effect.void))
         yield* awaitReview(ticket.id)
         yield* Fiber.interrupt(driver)
         return ticket.id
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings: { DEVVY_POLL_INTERVAL: "30" } })))
+      }).pipe(Effect.provide(pipeline({ DEVVY_POLL_INTERVAL: "30" })))
       // The bundle is what `deno task compile` makes the binary of: what users run.
       const devvy = yield* Effect.promise(() => bundle("main.ts", path.join(dir, "devvy")))
       const child = new Deno.Command(Deno.execPath(), {
@@ -82,7 +73,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
       const cpuShare = (last.ticks - first.ticks) / CLOCK_TICKS / samples
       const state = yield* Effect.flatMap(TicketStore, (store) => store.get(id)).pipe(
         Effect.map((ticket) => ticket.state),
-        Effect.provide(pipelineAt({ home, model, workerImage })),
+        Effect.provide(pipeline()),
       )
       return [
         `RATIO waiting-cpu ${(cpuShare / 0.01).toFixed(3)}`,

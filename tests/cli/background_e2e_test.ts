@@ -1,33 +1,25 @@
 import assert from "node:assert/strict"
 import { Effect, Layer, Schema } from "effect"
-import * as path from "node:path"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { LocalPullRequests } from "../../src/services/forge/local/LocalPullRequests.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
-import { cli, driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
+import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
-import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir, storeAt } from "../support/temp_home.ts"
+import { gitSync } from "../support/git_fixtures.ts"
+import { storeAt } from "../support/temp_home.ts"
 
 it.live(
   "run -d drives a ticket in the background; kill -9 in PLAN, VALIDATE, CREATE_PR and RESPOND_TO_REVIEW and resume finish it with one PR and one reply",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const origin = makeRepo(path.join(home, "origin"), {
-        // The pause keeps VALIDATE running long enough for the test to catch it there.
-        files: { "README.md": "# app\n", "src/scripts/run-tests.sh": "sleep 3; grep -q '^hello' hello.txt\n" },
-      })
-      const model = yield* makeMockModel(ticketScript({
+      const { home, repo, cli: run } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply: "It says hello world now." },
-      }))
-      const run = cli(home, { ...mockModelSettings(home, model, workerImage), DEVVY_POLL_INTERVAL: "1" })
+      })
+      // The pause keeps VALIDATE running long enough for the test to catch it there.
+      const origin = repo({ "src/scripts/run-tests.sh": "sleep 3; grep -q '^hello' hello.txt\n" })
 
       const started = yield* run("run", "-d", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
       assert.equal(started.code, 0, started.stderr)

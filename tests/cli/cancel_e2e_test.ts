@@ -5,14 +5,10 @@ import * as path from "node:path"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { validationImage } from "../../src/pipeline/validate/run_scripts.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { dockerLayer, needsEngine } from "../services/docker/engine_support.ts"
-import { cli, driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
-import { makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 
 /** A live process, not a zombie waiting for a parent that is gone. */
 const alive = (pid: number): boolean => {
@@ -27,18 +23,9 @@ it.live(
   "cancel stops a background driver in the middle of VALIDATE and leaves no process, container, image or workspace",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const origin = makeRepo(path.join(home, "origin"), {
-        // Its own image, and tests that never end: the ticket can only leave VALIDATE by being cancelled.
-        files: {
-          "README.md": "# app\n",
-          Dockerfile: "FROM debian:bookworm-slim\n",
-          "src/scripts/run-tests.sh": "sleep 600\n",
-        },
-      })
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const run = cli(home, mockModelSettings(home, model, workerImage))
+      const { home, repo, cli: run } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      // Its own image, and tests that never end: the ticket can only leave VALIDATE by being cancelled.
+      const origin = repo({ Dockerfile: "FROM debian:bookworm-slim\n", "src/scripts/run-tests.sh": "sleep 600\n" })
       const docker = yield* DockerEngine
 
       const started = yield* run("run", "-d", "-t", "Never done", "--description", "d", "--repo", origin)

@@ -1,29 +1,18 @@
 import assert from "node:assert/strict"
 import { Effect, Layer, Schema } from "effect"
 import * as path from "node:path"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
-import { devvy } from "../support/devvy_cli.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { it } from "../support/effect_test.ts"
-import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
+import { gitSync } from "../support/git_fixtures.ts"
 
 const PsRow = Schema.Struct({ id: Schema.String, state: Schema.String, process: Schema.String })
 const decodePs = Schema.decodeUnknown(Schema.parseJson(Schema.Array(PsRow)))
 
-/** A home of the test's own, the mock model scripted to add hello.txt, and devvy's settings for both. */
-const setUp = Effect.gen(function* () {
-  const workerImage = yield* testWorkerImage
-  const home = yield* makeTempDir()
-  const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-  return { home, env: { ...mockModelSettings(home, model, workerImage), DEVVY_POLL_INTERVAL: "1" } }
-})
-
-const repo = (home: string, name: string) =>
-  makeRepo(path.join(home, name), {
-    files: { "README.md": `# ${name}\n`, "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" },
-  })
+/** A home of the test's own, the mock model scripted to add hello.txt, and a repository that checks it. */
+const setUp = Effect.map(ticketHome({ implement: { "hello.txt": "hello\n" } }), (home) => ({
+  ...home,
+  helloRepo: (name: string) => home.repo({ "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }, name),
+}))
 
 const options = { sanitizeOps: false, sanitizeResources: false }
 
@@ -31,9 +20,8 @@ it.live(
   "three tickets run in the background at once, ps shows each one's driver, and all merge",
   () =>
     Effect.gen(function* () {
-      const { home, env } = yield* setUp
-      const run = (...args: ReadonlyArray<string>) => Effect.promise(() => devvy(home, args, env))
-      const origins = ["a", "b", "c"].map((name) => repo(home, name))
+      const { helloRepo, cli: run } = yield* setUp
+      const origins = ["a", "b", "c"].map(helloRepo)
       const ids: Array<string> = []
       for (const origin of origins) {
         const started = yield* run(
@@ -91,8 +79,8 @@ it.live(
   "Ctrl-C in a foreground run exits 130 and leaves the ticket resumable where it was",
   () =>
     Effect.gen(function* () {
-      const { home, env } = yield* setUp
-      const origin = repo(home, "app")
+      const { home, env, helloRepo, cli: run } = yield* setUp
+      const origin = helloRepo("app")
       const main = new URL("../../main.ts", import.meta.url).pathname
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", main, "run", "-t", "Say hello", "--description", "d", "--repo", origin],
@@ -101,7 +89,16 @@ it.live(
         stdout: "piped",
         stderr: "piped",
       }).spawn()
-      const status = () => Effect.promise(() => devvy(home, ["ps", "--json"], env))
+      // However the test ends, the foreground run it started does not outlive it.
+      yield* Effect.addFinalizer(() =>
+        Effect.promise(async () => {
+          try {
+            child.kill("SIGKILL")
+          } catch { /* it has exited */ }
+          await child.status
+        })
+      )
+      const status = () => run("ps", "--json")
       const plan = yield* Effect.gen(function* () {
         for (let i = 0; i < 600; i++) {
           const rows = yield* decodePs((yield* status()).stdout).pipe(Effect.orDie)

@@ -2,14 +2,10 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import assert from "node:assert/strict"
 import { Effect, Fiber, Layer } from "effect"
 import { driveTicket } from "../../src/pipeline/runner.ts"
-import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { awaitReview, transitionLog, waitUntil } from "./support/review_driver.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const pat = "emulated-pat-8c1f"
 const repoFiles = {
@@ -24,22 +20,13 @@ it.live(
   "a ticket on Azure DevOps merges after one review round: one PR, one reply, the PAT nowhere but headers",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({
+      const { pipeline } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply: "Done: it says hello world now." },
-      }))
-      const settings = { DEVVY_ADO_PAT: pat }
+      }, { DEVVY_ADO_PAT: pat })
       yield* Effect.gen(function* () {
-        const store = yield* TicketStore
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "Add hello.txt",
-          repoUrl: ado.repoUrl("web"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(ado.repoUrl("web"))
         const reviewer = Effect.gen(function* () {
           const pr = yield* awaitReview(ticket.id)
           yield* ado.review.systemThread(pr, "Policy check passed")
@@ -71,7 +58,7 @@ it.live(
         const sql = yield* SqlClient
         const stored = yield* sql`SELECT * FROM tickets, logs, spans`.pipe(Effect.map((rows) => JSON.stringify(rows)))
         assert.ok(!stored.includes(pat), "the PAT is not in the store")
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   options,
@@ -81,19 +68,11 @@ it.live(
   "a CREATE_PR resumed after the forge created the PR but before the store recorded it reuses that PR",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
+      const { pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, { DEVVY_ADO_PAT: pat })
       yield* Effect.gen(function* () {
-        const store = yield* TicketStore
         const sql = yield* SqlClient
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "d",
-          repoUrl: ado.repoUrl("web"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(ado.repoUrl("web"))
         // First run: up to WAIT_FOR_REVIEW, then the driver is stopped.
         const first = yield* Effect.fork(driveTicket(ticket.id, () => Effect.void))
         const pr = yield* awaitReview(ticket.id)
@@ -106,7 +85,7 @@ it.live(
         assert.equal(done.state, "MERGED")
         assert.equal(done.prNumber, pr)
         assert.equal((yield* ado.pullRequests).length, 1)
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings: { DEVVY_ADO_PAT: pat } })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   options,

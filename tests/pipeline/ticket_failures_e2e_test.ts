@@ -11,12 +11,9 @@ import { abandon, approve } from "../../src/services/forge/local/LocalReview.ts"
 import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { it } from "../support/effect_test.ts"
-import { makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { awaitReview, transitionLog } from "./support/review_driver.ts"
-import { type TicketScript, ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import type { TicketScript } from "./support/scripted_agent.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const scripts = {
   "src/scripts/format.sh": "exit 3\n",
@@ -41,35 +38,27 @@ const runTicket = (
   settings: Readonly<Record<string, string>> = {},
 ) =>
   Effect.gen(function* () {
-    const workerImage = yield* testWorkerImage
-    const home = yield* makeTempDir()
-    const origin = makeRepo(path.join(home, "origin"), { files: { "README.md": "# app\n", ...scripts, ...files } })
-    const model = yield* makeMockModel(ticketScript(script))
+    const { home, repo, pipeline } = yield* ticketHome(script, settings)
+    const origin = repo({ ...scripts, ...files })
     return yield* Effect.gen(function* () {
-      const store = yield* TicketStore
-      const ticket = yield* store.create({
-        title: "Say hello",
-        description: "Add hello.txt",
-        repoUrl: origin,
-        model: "mock/m1",
-      })
+      const ticket = yield* newTicket(origin, "Say hello", "Add hello.txt")
       const log = transitionLog()
       yield* Effect.forkScoped(
-        reviewer(ticket.id).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings }))),
+        reviewer(ticket.id).pipe(Effect.provide(pipeline())),
       )
       const exit = yield* Effect.exit(driveTicket(ticket.id, log.record))
       const lines = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
       const containers = yield* (yield* DockerEngine).listContainers({ "devvy.ticket": ticket.id })
       return {
         exit,
-        ticket: yield* store.get(ticket.id),
+        ticket: yield* (yield* TicketStore).get(ticket.id),
         transitions: log.seen,
         lines,
         containers: containers.length,
         workspace: fs.existsSync(path.join(home, "workspaces", ticket.id)),
         images: yield* Effect.promise(() => imagesOf(ticket.id)),
       }
-    }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+    }).pipe(Effect.provide(pipeline()))
   })
 
 const approveOnReview = (id: TicketId) => awaitReview(id).pipe(Effect.zipRight(approve(id)))

@@ -6,14 +6,10 @@ import { driveTicket } from "../../src/pipeline/runner.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../src/services/forge/local/LocalPullRequests.ts"
 import { addComment, approve } from "../../src/services/forge/local/LocalReview.ts"
-import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { it } from "../support/effect_test.ts"
-import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
+import { gitSync } from "../support/git_fixtures.ts"
 import { waitUntil } from "./support/review_driver.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const scripts = {
   "src/scripts/code-checks.sh": "test -f hello.txt\n",
@@ -24,21 +20,13 @@ it.live(
   "a ticket on the local forge goes from RECEIVED to MERGED through one review round, leaving nothing behind",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const origin = makeRepo(path.join(home, "origin"), { files: { "README.md": "# app\n", ...scripts } })
-      const model = yield* makeMockModel(ticketScript({
+      const { home, model, repo, pipeline } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply: "Changed it to hello world." },
-      }))
+      })
+      const origin = repo(scripts)
       yield* Effect.gen(function* () {
-        const store = yield* TicketStore
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "Add hello.txt saying hello",
-          repoUrl: origin,
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(origin, "Say hello", "Add hello.txt saying hello")
         const reviewer = Effect.gen(function* () {
           yield* waitUntil(ticket.id, (state, pr) => state === "WAIT_FOR_REVIEW" && pr !== null)
           yield* addComment(ticket.id, { content: "Please make it say hello world", filePath: "hello.txt", line: 1 })
@@ -79,7 +67,7 @@ it.live(
         assert.equal(left.length, 0)
         assert.equal(fs.existsSync(path.join(home, "workspaces", ticket.id)), false)
         assert.ok(model.requests.length >= 6)
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
