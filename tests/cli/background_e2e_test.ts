@@ -79,6 +79,5 @@ it.live(
         ])
       }).pipe(Effect.provide(LocalPullRequests.Default.pipe(Layer.provideMerge(storeAt(home)))))
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
@@ -34,7 +34,6 @@ it.live(
       assert.match(result.stdout, /Repository web found; default branch main/)
       assert.ok(fs.existsSync(path.join(home, "config.toml")))
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -49,5 +48,4 @@ it.live(
       assert.equal(fs.existsSync(path.join(home, "config.toml")), false)
       assert.ok(!(result.stdout + result.stderr).includes("wrong-pat"))
     }),
-  Layer.empty,
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import * as path from "node:path"
 import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { it } from "../support/effect_test.ts"
@@ -71,7 +71,6 @@ it.live(
       ])
       for (const origin of origins) assert.equal(gitSync(origin, ["show", "main:hello.txt"]), "hello")
     }),
-  Layer.empty,
   options,
 )
 
@@ -115,6 +114,5 @@ it.live(
       assert.equal(after.state, "PLAN")
       assert.equal(after.process, "Idle / resumable")
     }),
-  Layer.empty,
   options,
 )

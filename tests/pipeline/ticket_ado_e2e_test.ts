@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import assert from "node:assert/strict"
-import { Effect, Fiber, Layer } from "effect"
+import { Effect, Fiber } from "effect"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
@@ -60,7 +60,6 @@ it.live(
         assert.ok(!stored.includes(pat), "the PAT is not in the store")
       }).pipe(Effect.provide(pipeline()))
     }),
-  Layer.empty,
   options,
 )
 
@@ -87,6 +86,5 @@ it.live(
         assert.equal((yield* ado.pullRequests).length, 1)
       }).pipe(Effect.provide(pipeline()))
     }),
-  Layer.empty,
   options,
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import type { CommandExecutor } from "@effect/platform/CommandExecutor"
@@ -81,7 +81,6 @@ it.live(
       assert.equal(result.ticket.retryCount, 0)
       assert.equal(result.images, "", "the validation images are removed")
     }),
-  Layer.empty,
   options,
 )
 
@@ -109,7 +108,6 @@ it.live(
       assert.equal(result.images, "")
       assert.equal(result.workspace, false)
     }),
-  Layer.empty,
   options,
 )
 
@@ -128,6 +126,5 @@ it.live(
       assert.equal(result.containers, 0)
       assert.equal(result.workspace, false)
     }),
-  Layer.empty,
   options,
 )

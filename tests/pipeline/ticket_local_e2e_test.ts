@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Option } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { driveTicket } from "../../src/pipeline/runner.ts"
@@ -69,6 +69,5 @@ it.live(
         assert.ok(model.requests.length >= 6)
       }).pipe(Effect.provide(pipeline()))
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

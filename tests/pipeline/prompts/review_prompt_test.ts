@@ -2,7 +2,6 @@ import assert from "node:assert/strict"
 import { Effect } from "effect"
 import { parseReviewReplies, reviewPrompt, type ReviewThread } from "../../../src/pipeline/prompts/review_prompt.ts"
 import { it } from "../../support/effect_test.ts"
-import { Layer } from "effect"
 
 const threads: ReadonlyArray<ReviewThread> = [
   {
@@ -42,7 +41,6 @@ it.effect(
         { threadId: "9", reply: "It replaces 200 lines." },
       ])
     }),
-  Layer.empty,
 )
 
 it.effect("the last json block counts when the model wrote a draft first", () =>
@@ -53,7 +51,7 @@ it.effect("the last json block counts when the model wrote a draft first", () =>
     ])
     const replies = yield* parseReviewReplies(text, threads)
     assert.deepEqual(replies.map((r) => r.reply), ["final", "final too"])
-  }), Layer.empty)
+  }))
 
 const problem = (text: string) => Effect.flip(parseReviewReplies(text, threads)).pipe(Effect.map((e) => e.problem))
 
@@ -78,5 +76,4 @@ it.effect(
       )
       assert.match(yield* problem(answer([{ threadId: "7", reply: " " }, { threadId: "9", reply: "b" }])), /empty/)
     }),
-  Layer.empty,
 )

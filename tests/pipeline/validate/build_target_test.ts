@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { detectBuildTarget } from "../../../src/pipeline/validate/build_target.ts"
@@ -26,7 +26,7 @@ it.effect("the repository's own Dockerfile wins over a compose file", () =>
       args: {},
       source: "Dockerfile",
     })
-  }), Layer.empty)
+  }))
 
 it.effect(
   "a compose service named like the repository is chosen, with its context, dockerfile and args",
@@ -57,7 +57,6 @@ services:
         source: "docker-compose.yml service web",
       })
     }),
-  Layer.empty,
 )
 
 it.effect(
@@ -71,7 +70,6 @@ it.effect(
       assert.equal(target._tag, "Dockerfile")
       assert.ok(target._tag === "Dockerfile" && target.context === path.join(dir, "api"))
     }),
-  Layer.empty,
 )
 
 it.effect("args given as KEY=value lines are read too", () =>
@@ -82,14 +80,14 @@ it.effect("args given as KEY=value lines are read too", () =>
     const target = yield* detectBuildTarget(dir, "x")
     assert.ok(target._tag === "Dockerfile")
     assert.deepEqual(target.args, { A: "1" })
-  }), Layer.empty)
+  }))
 
 it.effect("with neither a Dockerfile nor a buildable service the worker image is used", () =>
   Effect.gen(function* () {
     assert.equal((yield* detectBuildTarget(yield* repoWith({ "a.txt": "" }), "x"))._tag, "WorkerImage")
     const imageOnly = yield* repoWith({ "compose.yaml": "services:\n  db:\n    image: postgres\n" })
     assert.equal((yield* detectBuildTarget(imageOnly, "x"))._tag, "WorkerImage")
-  }), Layer.empty)
+  }))
 
 it.effect(
   "a compose file that is not YAML, or builds outside the repository, is a clear error",
@@ -101,5 +99,4 @@ it.effect(
       const outside = yield* Effect.flip(detectBuildTarget(escape, "x"))
       assert.match(outside.message, /builds outside the repository/)
     }),
-  Layer.empty,
 )

@@ -45,7 +45,6 @@ it.live(
         assert.equal(error.authPath, path.join(dir, "share", "opencode", "auth.json"))
         assert.match(error.message, /opencode auth login/)
       })),
-  Layer.empty,
 )
 
 it.live(
@@ -66,7 +65,6 @@ it.live(
         assert.equal(modeOf(agentDir), 0o700)
         assert.ok(!JSON.stringify(mounts).includes("sk-secret"))
       })),
-  Layer.empty,
 )
 
 it.live("an opencode config alone is enough, mounted read-only and named by OPENCODE_CONFIG", () =>
@@ -80,7 +78,7 @@ it.live("an opencode config alone is enough, mounted read-only and named by OPEN
         assert.ok(mounts.binds.includes(`${path.join(dir, "opencode.json")}:/devvy/opencode.json:ro`))
         assert.equal(mounts.env.OPENCODE_CONFIG, "/devvy/opencode.json")
       }),
-  ), Layer.empty)
+  ))
 
 const copilot = (access: string, expires: number) => ({ type: "oauth", refresh: "gho_refresh", access, expires })
 
@@ -118,7 +116,6 @@ it.live(
         })
         assert.equal(modeOf(credentials.hostAuth), 0o600)
       })),
-  Layer.empty,
 )
 
 it.live(
@@ -139,7 +136,6 @@ it.live(
         const copy = path.join(dir, "devvy", "agent", id, "data", "opencode", "auth.json")
         assert.deepEqual(readJson(copy), { "github-copilot": copilot("b", 9000) })
       })),
-  Layer.empty,
 )
 
 it.live(
@@ -161,5 +157,4 @@ it.live(
         assert.deepEqual(readJson(credentials.hostAuth), { "github-copilot": copilot("new", 2000) })
         yield* credentials.remove(id)
       })),
-  Layer.empty,
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Deferred, Duration, Effect, Exit, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import { Deferred, Duration, Effect, Exit, Fiber, Option, Ref, TestClock } from "effect"
 import type { TicketId } from "../../../src/domain/TicketId.ts"
 import { AgentUsage } from "../../../src/services/agent/AgentUsage.ts"
 import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts"
@@ -86,7 +86,6 @@ it.effect(
         assert.ok((yield* Ref.get(runs.killed)) >= 1)
         assert.ok((yield* messages(ticket.id)).some((m) => m.includes("did not exit: devvy ended it")))
       })),
-  Layer.empty,
 )
 
 it.effect(
@@ -105,7 +104,6 @@ it.effect(
           assert.ok((yield* Ref.get(runs.killed)) >= 1)
         }),
     ),
-  Layer.empty,
 )
 
 it.effect("a run that keeps talking past the phase timeout is killed and fails with AgentTimeout", () =>
@@ -124,7 +122,7 @@ it.effect("a run that keeps talking past the phase timeout is killed and fails w
         assert.ok((yield* Ref.get(runs.killed)) >= 1)
       }),
     { DEVVY_STALL_TIMEOUT: "30", DEVVY_PHASE_TIMEOUT: "120" },
-  ), Layer.empty)
+  ))
 
 it.effect("a permission auto-rejected by opencode fails the phase although the exit code is 0", () =>
   withAgent({
@@ -149,7 +147,7 @@ it.effect("a permission auto-rejected by opencode fails the phase although the e
       const error = yield* Effect.flip(yield* runFor(runs, ticket.id, 5))
       assert.equal(error._tag, "AgentRejected")
       assert.match(error.message, /permission requested: webfetch \(x\); auto-rejecting/)
-    })), Layer.empty)
+    })))
 
 it.effect(
   "a failure exit with no error event fails with AgentExited carrying stderr",
@@ -164,7 +162,6 @@ it.effect(
           assert.match(error.message, /exited with code 1 \(stderr: Error: database is locked\)/)
         }),
     ),
-  Layer.empty,
 )
 
 it.effect(
@@ -200,7 +197,6 @@ it.effect(
           assert.equal(runs.commands[0].env.OPENCODE_DISABLE_MODELS_FETCH, "1")
         }),
     ),
-  Layer.empty,
 )
 
 it.effect(
@@ -214,7 +210,6 @@ it.effect(
         assert.deepEqual(runs.commands[0].argv.slice(-2), ["--session", "ses_plan"])
         assert.equal((yield* (yield* TicketStore).get(ticket.id)).opencodeSession, null)
       })),
-  Layer.empty,
 )
 
 it.effect(
@@ -228,7 +223,6 @@ it.effect(
         assert.equal(error._tag, "AgentModelInvalid")
         assert.equal(runs.commands.length, 0)
       })),
-  Layer.empty,
 )
 
 it.effect(
@@ -244,5 +238,4 @@ it.effect(
           assert.match(error.message, /session ses_gone/)
         }),
     ),
-  Layer.empty,
 )

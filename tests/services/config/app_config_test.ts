@@ -51,7 +51,7 @@ author_name = "Robot"
     assert.equal(Redacted.value(pat), "pat-secret-value")
     assert.ok(!String(pat).includes("pat-secret-value"))
     assert.ok(!JSON.stringify(config).includes("pat-secret-value"))
-  }), Layer.empty)
+  }))
 
 it.effect("defaults fill every key the file leaves out", () =>
   Effect.gen(function* () {
@@ -62,7 +62,7 @@ it.effect("defaults fill every key the file leaves out", () =>
     assert.equal(config.docker.host, "unix:///var/run/docker.sock")
     assert.equal(config.docker.workerImage, "devvy-worker:latest")
     assert.equal(config.docker.network, "bridge")
-  }), Layer.empty)
+  }))
 
 it.effect("environment variables win over the file, AZURE_DEVOPS_EXT_PAT included", () =>
   Effect.gen(function* () {
@@ -76,14 +76,14 @@ it.effect("environment variables win over the file, AZURE_DEVOPS_EXT_PAT include
     assert.equal(Duration.toSeconds(config.agent.pollInterval), 12)
     assert.equal(Redacted.value(Option.getOrThrow(config.ado.pat)), "from-env")
     assert.equal(config.docker.host, "unix:///run/user/1000/docker.sock")
-  }), Layer.empty)
+  }))
 
 it.effect("a wrong type names the file, the key and what was expected", () =>
   Effect.gen(function* () {
     const error = yield* Effect.flip(load(`[agent]\nmax_fix_attempts = "three"\n`))
     assert.equal(error._tag, "ConfigInvalid")
     assert.match(error.message, /config\.toml: key `agent\.max_fix_attempts`: Expected number, actual "three"/)
-  }), Layer.empty)
+  }))
 
 it.effect(
   "an out-of-range value and a malformed model are rejected with what was expected",
@@ -94,7 +94,6 @@ it.effect(
       const model = yield* Effect.flip(load(`model = "sonnet"\n`))
       assert.match(model.message, /key `model`: expected provider\/model/)
     }),
-  Layer.empty,
 )
 
 it.effect("an unknown key is reported with the keys its section knows", () =>
@@ -105,20 +104,20 @@ it.effect("an unknown key is reported with the keys its section knows", () =>
       error.message,
       /key `docker\.image`: is not a known key \(known: host, worker_image, network, ca_bundle\)/,
     )
-  }), Layer.empty)
+  }))
 
 it.effect("a bad environment value names the variable, not the file", () =>
   Effect.gen(function* () {
     const error = yield* Effect.flip(load(`model = "mock/m1"\n`, { DEVVY_POLL_INTERVAL: "soon" }))
     assert.match(error.message, /^environment variable DEVVY_POLL_INTERVAL: key `agent\.poll_interval_seconds`/)
-  }), Layer.empty)
+  }))
 
 it.effect("a file that is not TOML gives the line and column", () =>
   Effect.gen(function* () {
     const error = yield* Effect.flip(load(`model = "mock/m1"\n[ado\norg_url = 1\n`))
     assert.equal(error._tag, "ConfigSyntax")
     assert.match(error.message, /not valid TOML at line 2/)
-  }), Layer.empty)
+  }))
 
 it.effect(
   "a missing file loads, and asking it for a required key says to run devvy init",
@@ -130,7 +129,6 @@ it.effect(
       assert.equal(error._tag, "ConfigMissing")
       assert.ok(error.message.includes(file) && error.message.includes("devvy init"))
     }),
-  Layer.empty,
 )
 
 it.effect("a file without a required key names the key and its environment variable", () =>
@@ -139,4 +137,4 @@ it.effect("a file without a required key names the key and its environment varia
     const error = yield* Effect.flip(requireSetting(config, "model", config.model))
     assert.equal(error._tag, "ConfigRequired")
     assert.match(error.message, /key `model` is required: .* DEVVY_MODEL/)
-  }), Layer.empty)
+  }))

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { writeConfig } from "../../../src/services/config/write_config.ts"
@@ -18,7 +18,7 @@ it.effect("the config is written with mode 600 and keeps the keys it already had
     assert.match(text, /project = "shop"/)
     assert.match(text, /pat = "secret"/)
     assert.equal(fs.statSync(file).mode & 0o777, 0o600)
-  }), Layer.empty)
+  }))
 
 it.effect("a value the loader would refuse is never written", () =>
   Effect.gen(function* () {
@@ -27,4 +27,4 @@ it.effect("a value the loader would refuse is never written", () =>
     assert.equal(error._tag, "ConfigInvalid")
     assert.match(error.message, /key `ado\.org_url`: expected an http\(s\) URL/)
     assert.equal(fs.existsSync(file), false)
-  }), Layer.empty)
+  }))

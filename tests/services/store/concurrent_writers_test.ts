@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { TicketLog } from "../../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { it } from "../../support/effect_test.ts"
@@ -32,5 +32,4 @@ it.live(
       })
       yield* check.pipe(Effect.provide(storeAt(home)))
     }),
-  Layer.empty,
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { DatabaseSync } from "node:sqlite"
 import * as path from "node:path"
@@ -35,7 +35,6 @@ it.live(
       yield* openStore(home)
       assert.deepEqual(migrationIds(home), all)
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -55,7 +54,6 @@ it.live(
         writer.close()
       }
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -77,5 +75,4 @@ it.live(
       )
       assert.deepEqual(rows.map((row) => row.journal_mode), ["wal"])
     }),
-  Layer.empty,
 )

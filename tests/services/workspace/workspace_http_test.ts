@@ -4,7 +4,7 @@
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import assert from "node:assert/strict"
-import { Effect, Fiber, Layer, Option, Redacted } from "effect"
+import { Effect, Fiber, Option, Redacted } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { TicketId } from "../../../src/domain/TicketId.ts"
@@ -90,7 +90,6 @@ it.live(
       assert.ok(gitRequests.some((r) => r.path.endsWith("/git-receive-pack")), "the push went over HTTP")
       assert.ok(gitRequests.every((r) => r.headers["authorization"] === `Basic ${btoa(`:${PAT}`)}`))
     }).pipe(Effect.provide(FetchHttpClient.layer)),
-  Layer.empty,
   { ignore: Deno.build.os !== "linux" },
 )
 
@@ -122,7 +121,6 @@ it.live(
         }
       }
     }).pipe(Effect.provide(FetchHttpClient.layer)),
-  Layer.empty,
 )
 
 it.live("no PAT at all fails fast instead of waiting on a prompt", () =>
@@ -131,7 +129,7 @@ it.live("no PAT at all fails fast instead of waiting on a prompt", () =>
     const url = emulator.repoUrl("web")
     const error = yield* Effect.flip(workspace.prepare({ id, url, auth: Option.none(), defaultBranch: "main" }))
     assert.equal(error._tag, "GitAuthFailed")
-  }).pipe(Effect.provide(FetchHttpClient.layer)), Layer.empty)
+  }).pipe(Effect.provide(FetchHttpClient.layer)))
 
 it.live("a repository the server does not have is GitRepositoryNotFound", () =>
   Effect.gen(function* () {
@@ -139,7 +137,7 @@ it.live("a repository the server does not have is GitRepositoryNotFound", () =>
     const url = emulator.repoUrl("nope")
     const error = yield* Effect.flip(workspace.prepare({ id, url, auth: forge.gitAuthHeader, defaultBranch: "main" }))
     assert.equal(error._tag, "GitRepositoryNotFound")
-  }).pipe(Effect.provide(FetchHttpClient.layer)), Layer.empty)
+  }).pipe(Effect.provide(FetchHttpClient.layer)))
 
 it.live("a server error during the clone is retried and the clone completes", () =>
   Effect.gen(function* () {
@@ -151,4 +149,4 @@ it.live("a server error during the clone is retried and the clone completes", ()
     const statuses = (yield* emulator.requests).filter((r) => r.path.includes("/_git/")).map((r) => r.status)
     assert.equal(statuses[0], 503)
     assert.ok(statuses.slice(1).every((status) => status === 200))
-  }).pipe(Effect.provide(FetchHttpClient.layer)), Layer.empty)
+  }).pipe(Effect.provide(FetchHttpClient.layer)))

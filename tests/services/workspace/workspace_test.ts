@@ -1,10 +1,11 @@
 import assert from "node:assert/strict"
-import { Effect, Layer, Option, Redacted, Tracer } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { TicketId } from "../../../src/domain/TicketId.ts"
 import { Workspace } from "../../../src/services/workspace/Workspace.ts"
 import { it } from "../../support/effect_test.ts"
+import { type RecordedSpan, recordingTracer } from "../../support/recording_tracer.ts"
 import { commitFiles, gitIn, gitSync, makeRepo, workspaceLayer, writeFiles } from "../../support/git_fixtures.ts"
 import { makeTempDir } from "../../support/temp_home.ts"
 
@@ -44,7 +45,6 @@ it.live(
       assert.ok(fs.existsSync(path.join(dir, "app.ts")))
       assert.deepEqual(fs.readdirSync(path.dirname(dir)), ["a1b2c3"], "no partial clone is left beside it")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -66,7 +66,6 @@ it.live(
       const exclude = fs.readFileSync(path.join(dir, ".git", "info", "exclude"), "utf8")
       assert.equal(exclude.split("\n").filter((l) => l === "/.env").length, 1)
     }),
-  Layer.empty,
 )
 
 it.live("a repository that tracks .env never gets the configured secrets committed", () =>
@@ -81,7 +80,7 @@ it.live("a repository that tracks .env never gets the configured secrets committ
     writeFiles(dir, { "b.ts": "export {}\n" })
     assert.equal(yield* workspace.commitAll(id, "Add b"), true)
     assert.equal(yield* gitIn(dir, "show", "HEAD:.env"), "API_KEY=")
-  }), Layer.empty)
+  }))
 
 it.live(
   "commitAll commits as the configured author and reports when there was nothing to commit",
@@ -103,7 +102,6 @@ it.live(
         ].join("|"),
       )
     }),
-  Layer.empty,
 )
 
 it.live("push publishes agent/<id> and pushing it again is fine", () =>
@@ -118,7 +116,7 @@ it.live("push publishes agent/<id> and pushing it again is fine", () =>
     yield* workspace.push(id, none)
     assert.equal(yield* gitIn(remote, "rev-parse", "refs/heads/agent/a1b2c3"), head)
     assert.equal(yield* gitIn(remote, "rev-parse", "main"), yield* gitIn(dir, "rev-parse", "origin/main"))
-  }), Layer.empty)
+  }))
 
 it.live(
   "after a crash an existing clone is reused with its unpushed commits, not cloned again",
@@ -140,7 +138,6 @@ it.live(
       yield* workspace.push(id, none)
       assert.equal(yield* gitIn(remote, "rev-parse", "agent/a1b2c3~1"), committed)
     }),
-  Layer.empty,
 )
 
 it.live("a lost workspace whose branch was pushed resumes from the pushed branch", () =>
@@ -162,7 +159,7 @@ it.live("a lost workspace whose branch was pushed resumes from the pushed branch
     assert.equal(again.reused, false)
     assert.equal(again.head, pushed)
     assert.ok(fs.existsSync(path.join(dir, "pushed.ts")))
-  }), Layer.empty)
+  }))
 
 it.live(
   "a missing repository, a missing default branch and a missing workspace are told apart",
@@ -187,7 +184,6 @@ it.live(
       )
       assert.equal(noEnv._tag, "EnvFileNotFound")
     }),
-  Layer.empty,
 )
 
 it.live("delete removes the workspace and is safe to repeat", () =>
@@ -198,42 +194,7 @@ it.live("delete removes the workspace and is safe to repeat", () =>
     assert.ok(!fs.existsSync(dir))
     yield* workspace.delete(id)
     assert.ok(!fs.existsSync(dir))
-  }), Layer.empty)
-
-interface RecordedSpan {
-  readonly name: string
-  readonly attributes: Map<string, unknown>
-}
-
-/** Keeps every span it is asked for, with its attributes, so a test can read what tracing would export. */
-const recordingTracer = (spans: Array<RecordedSpan>) =>
-  Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const attributes = new Map<string, unknown>()
-      spans.push({ name, attributes })
-      let status: Tracer.SpanStatus = { _tag: "Started", startTime }
-      return {
-        _tag: "Span",
-        name,
-        spanId: crypto.randomUUID(),
-        traceId: "test",
-        parent,
-        context,
-        get status() {
-          return status
-        },
-        attributes,
-        links,
-        sampled: true,
-        kind,
-        end: (endTime, exit) => void (status = { _tag: "Ended", startTime, endTime, exit }),
-        attribute: (key, value) => void attributes.set(key, value),
-        event: () => {},
-        addLinks: () => {},
-      }
-    },
-    context: (f) => f(),
-  })
+  }))
 
 it.live(
   "every git command is a span with its exit code, and no span carries the credentials",
@@ -269,7 +230,6 @@ it.live(
       const everything = JSON.stringify(spans.map((s) => [s.name, [...s.attributes]]))
       assert.ok(!everything.includes("span-secret-pat") && !everything.includes(btoa(":span-secret-pat")))
     }),
-  Layer.empty,
 )
 
 // As root, permissions never stop a removal, so the behaviour can only be shown as another user.
@@ -285,7 +245,6 @@ it.live(
       yield* workspace.delete(id)
       assert.ok(!fs.existsSync(dir))
     }),
-  Layer.empty,
   { ignore: Deno.uid() === 0 },
 )
 
@@ -303,5 +262,4 @@ it.live(
       yield* workspace.push(id, none)
       assert.equal(yield* gitIn(remote, "show", "agent/a1b2c3:moved.ts"), "export {}")
     }),
-  Layer.empty,
 )

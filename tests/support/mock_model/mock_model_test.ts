@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { it } from "../effect_test.ts"
 import { makeMockModel } from "./server.ts"
 import { turn } from "./turns.ts"
@@ -46,7 +46,6 @@ it.live(
         authorization: "Bearer k",
       })
     }),
-  Layer.empty,
 )
 
 it.live("a plain tool-call turn carries the call's arguments as a JSON string", () =>
@@ -58,7 +57,7 @@ it.live("a plain tool-call turn carries the call's arguments as a JSON string", 
     const call = body.choices[0].message.tool_calls[0]
     assert.equal(call.function.name, "write")
     assert.deepEqual(JSON.parse(call.function.arguments), { filePath: "/workspace/a.txt", content: "x" })
-  }), Layer.empty)
+  }))
 
 it.live(
   "an error turn answers with its status and an OpenAI error body; an exhausted script answers 400",
@@ -72,7 +71,6 @@ it.live(
       assert.equal(second.status, 400)
       assert.match((yield* Effect.promise(() => second.json())).error.message, /no turn scripted for request 1/)
     }),
-  Layer.empty,
 )
 
 it.live("a script function chooses each turn from the request", () =>
@@ -80,7 +78,7 @@ it.live("a script function chooses each turn from the request", () =>
     const model = yield* makeMockModel((request) => turn.text(`you said ${request.lastUserText}`))
     const response = yield* post(model.baseUrl, chat(false, "plan"))
     assert.equal((yield* Effect.promise(() => response.json())).choices[0].message.content, "you said plan")
-  }), Layer.empty)
+  }))
 
 it.live("a hanging turn never answers, and stopping the model ends it", () =>
   Effect.gen(function* () {
@@ -93,4 +91,4 @@ it.live("a hanging turn never answers, and stopping the model ends it", () =>
       return body
     }))
     assert.equal(yield* Effect.timeout(pending, "2 seconds"), "ended")
-  }), Layer.empty)
+  }))

@@ -51,7 +51,6 @@ it.live(
       assert.equal(forge.kind, "ado")
       assert.equal((yield* forge.repository).cloneUrl, emulator.repoUrl("web"))
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -69,7 +68,6 @@ it.live(
       )
       assert.equal((yield* forge.repository).name, "web")
     }),
-  Layer.empty,
 )
 
 it.live("without a PAT the layer fails naming the setting to add", () =>
@@ -77,7 +75,7 @@ it.live("without a PAT the layer fails naming the setting to add", () =>
     const error = yield* Effect.flip(forgeFor("https://dev.azure.com/org/proj/_git/repo", config({})))
     assert.equal(error._tag, "ConfigRequired")
     assert.match(error.message, /ado\.pat/)
-  }), Layer.empty)
+  }))
 
 it.live(
   "a local path is read as the local forge's, never as an Azure DevOps repository",
@@ -86,5 +84,4 @@ it.live(
       const repo = yield* parseTicketRepoUrl("/srv/repo", config({ orgUrl: Option.some("https://dev.azure.com/org") }))
       assert.equal(repo._tag, "LocalRepoUrl")
     }),
-  Layer.empty,
 )

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
 import { it } from "../../../support/effect_test.ts"
 import { HttpLive, newPullRequest, PAT, setup } from "./fixture.ts"
@@ -35,7 +35,6 @@ it.live(
       assert.equal(unversioned.status, 400)
       assert.equal(JSON.parse(unversioned.text).typeKey, "VssVersionNotSpecifiedException")
     }),
-  Layer.empty,
 )
 
 it.live("the emulator's routes and names are case-insensitive", () =>
@@ -44,7 +43,7 @@ it.live("the emulator's routes and names are case-insensitive", () =>
     const response = yield* call(`${emulator.baseUrl}/ORG/Proj/_APIS/Git/Repositories/WEB?api-version=7.1`)
     assert.equal(response.status, 200)
     assert.equal(JSON.parse(response.text).defaultBranch, "refs/heads/main")
-  }), Layer.empty)
+  }))
 
 it.live(
   "a bad PAT gets the HTML sign-in page in sign-in mode unless the client suppresses it",
@@ -60,7 +59,6 @@ it.live(
       })
       assert.equal(suppressed.status, 401)
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -88,7 +86,7 @@ it.live("work items serve their description as HTML and leave empty fields out",
     assert.equal(fields((yield* call(`${api}/${full}?api-version=7.1`)).text)["System.Description"], "<div>Steps</div>")
     assert.ok(!("System.Description" in fields((yield* call(`${api}/${bare}?api-version=7.1`)).text)))
     assert.equal((yield* call(`${api}/999?api-version=7.1`)).status, 404)
-  }), Layer.empty)
+  }))
 
 it.live(
   "a Retry-After on a successful answer delays nothing: the call succeeds with one request",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { it } from "../../../support/effect_test.ts"
 import { makeTempDir } from "../../../support/temp_home.ts"
 import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
@@ -46,7 +46,6 @@ it.live(
       assert.ok(requests.some((r) => r.path.includes("git-receive-pack") && r.status === 200))
       assert.ok(requests.every((r) => !JSON.stringify(r).includes(PAT)), "the raw PAT never travels")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -63,7 +62,6 @@ it.live(
       assert.match(missing.stderr, /terminal prompts disabled|could not read Username/)
       assert.ok(!fs.existsSync(path.join(dir, "wrong", "a.txt")))
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -106,5 +104,4 @@ it.live(
       const [pr] = yield* emulator.pullRequests
       assert.equal(pr.status, "completed")
     }),
-  Layer.empty,
 )

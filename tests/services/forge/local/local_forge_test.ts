@@ -73,7 +73,6 @@ it.live(
         assert.equal((yield* forge.identity).name, "devvy")
       })
     ),
-  Layer.empty,
 )
 
 it.live("a folder that is not a repository is reported as not found", () =>
@@ -83,7 +82,7 @@ it.live("a folder that is not a repository is reported as not found", () =>
     const error = yield* Effect.flip(forge.repository)
     assert.equal(error._tag, "ForgeNotFound")
     assert.match(error.message, /a git repository not found at .*missing/)
-  }), Layer.empty)
+  }))
 
 it.live(
   "a pull request is created once, commented on, replied to, and approving merges it into the default branch",
@@ -143,7 +142,6 @@ it.live(
         assert.equal(late._tag, "PullRequestClosed")
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -158,7 +156,6 @@ it.live(
         assert.equal(yield* gitIn(repo, "rev-parse", "trunk"), mergeCommit)
         assert.equal(yield* gitIn(repo, "show", "trunk:feature.txt"), "feature")
       }), { bare: true }),
-  Layer.empty,
 )
 
 it.live(
@@ -182,7 +179,6 @@ it.live(
         )
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -203,7 +199,6 @@ it.live(
         assert.equal(yield* gitIn(repo, "status", "--porcelain"), "")
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -223,7 +218,6 @@ it.live(
         assert.equal((yield* forge.pullRequest(created.number)).status, "completed")
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -247,7 +241,6 @@ it.live(
         assert.notEqual(reopened.number, created.number)
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -272,7 +265,6 @@ it.live(
         assert.equal(unknownThread._tag, "ForgeNotFound")
       })
     ),
-  Layer.empty,
 )
 
 it.live(
@@ -291,5 +283,4 @@ it.live(
         assert.equal(new Set(created.map((p) => p.number)).size, 1)
       })
     ),
-  Layer.empty,
 )
