@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { it } from "../../../support/effect_test.ts"
 import { makeTempDir } from "../../../support/temp_home.ts"
 import { startGithubEmulator } from "../../../support/github_emulator/emulator.ts"
@@ -58,7 +58,6 @@ it.live(
         "the token travels in headers",
       )
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -122,7 +121,6 @@ it.live(
         author_association: "MEMBER",
       })
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -151,7 +149,6 @@ it.live(
       const closed = (yield* call(`${repoApi}/issues/${issue}`, { token: TOKEN })).body as { state: string }
       assert.equal(closed.state, "closed", "merging into the default branch closes the issue the body names")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -187,7 +184,6 @@ it.live(
       const fixed = yield* runs("feature/a")
       assert.deepEqual(fixed.check_runs.map((r) => r.conclusion), ["success"], "the new head has nothing injected")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -215,5 +211,4 @@ it.live(
       const requests = yield* emulator.requests
       assert.ok(requests.some((r) => r.url.startsWith(emulator.logUrl) && r.headers.authorization === undefined))
     }),
-  Layer.empty,
 )

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import * as path from "node:path"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { it } from "../../../support/effect_test.ts"
 import { makeTempDir } from "../../../support/temp_home.ts"
 import { startGithubEmulator } from "../../../support/github_emulator/emulator.ts"
@@ -49,7 +49,6 @@ it.live(
       assert.equal(repo.clone_url, emulator.cloneUrl("web"))
       assert.equal(repo.private, true)
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -71,7 +70,6 @@ it.live(
       assert.equal(single.merged, false)
       assert.equal(single.mergeable, null, "the first read finds mergeability still being computed")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -106,7 +104,6 @@ it.live(
       assert.equal((yield* openPull("feature/a")).status, 201, "a closed pull request does not block a new one")
       assert.equal((yield* call(`${repoApi}/pulls`, { token: TOKEN })).status, 200)
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -130,7 +127,6 @@ it.live(
       const last = yield* call(`${repoApi}/issues?page=3`, { token: TOKEN })
       assert.ok(!/rel="next"/.test(last.headers.get("link") ?? ""))
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -164,7 +160,6 @@ it.live(
       }
       assert.equal((yield* call(user, { token: TOKEN })).status, 200, "the limit lasts only the injected requests")
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -208,5 +203,4 @@ it.live(
         "OWNER",
       ]])
     }),
-  Layer.empty,
 )
