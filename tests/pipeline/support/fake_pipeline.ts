@@ -42,8 +42,11 @@ const container = (id: string, labels: Readonly<Record<string, string>>): Contai
   labels,
 })
 
-export const agentDone = (input: RunInput): Effect.Effect<RunResult> =>
-  Effect.succeed({ sessionId: "ses_fake", text: `done ${input.phase}`, usage: Usage.zero })
+/** An agent whose every run succeeds with `text` as its answer. */
+export const agentSays = (text: string) => (): Effect.Effect<RunResult> =>
+  Effect.succeed({ sessionId: "ses_fake", text, usage: Usage.zero })
+
+const agentDone = (input: RunInput) => agentSays(`done ${input.phase}`)()
 
 /**
  * A home with a store and a workspace holding `scripts`, and the pipeline's services over it. `runs` is
@@ -84,7 +87,13 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
     const services = Layer.mergeAll(
       docker,
       opencode,
-      Layer.mock(Workspace, { _tag: "devvy/Workspace", path: () => workspace, delete: () => Effect.void }),
+      Layer.mock(Workspace, {
+        _tag: "devvy/Workspace",
+        path: () => workspace,
+        commitAll: () => Effect.succeed(true),
+        push: () => Effect.void,
+        delete: () => Effect.void,
+      }),
       Layer.mock(AgentCredentials, {
         _tag: "devvy/AgentCredentials",
         hostAuth: path.join(home, "no-auth.json"),

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict"
+import { Effect, Layer, Option, Ref } from "effect"
+import { createPr } from "../../src/pipeline/create_pr.ts"
+import { Forge, type PullRequest } from "../../src/services/forge/Forge.ts"
+import { TicketLog } from "../../src/services/store/TicketLog.ts"
+import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { it } from "../support/effect_test.ts"
+import { makeMemoryForge } from "../support/memory_forge.ts"
+import { agentSays, fakePipeline, ticketAt } from "./support/fake_pipeline.ts"
+
+it.effect("CREATE_PR opens one pull request the agent describes; resumed, it reuses that one and asks nothing", () =>
+  Effect.gen(function* () {
+    const { layer, runs } = yield* fakePipeline({ agent: agentSays("## Summary\nSays hello.") })
+    const memory = yield* makeMemoryForge([])
+    const opened = yield* Ref.make(Option.none<PullRequest>())
+    const creates = yield* Ref.make<ReadonlyArray<string>>([])
+    const forge = Layer.succeed(Forge, {
+      ...memory.forge,
+      findPullRequest: () => Ref.get(opened),
+      createPullRequest: (input) =>
+        Effect.gen(function* () {
+          yield* Ref.update(creates, (all) => [...all, input.description])
+          const pr = yield* memory.forge.createPullRequest(input)
+          yield* Ref.set(opened, Option.some(pr))
+          return pr
+        }),
+    })
+    yield* Effect.gen(function* () {
+      const ticket = yield* ticketAt(["PREPARE_ENV", "PLAN", "IMPLEMENT", "VALIDATE", "CREATE_PR"])
+      assert.equal(yield* createPr(ticket), "WAIT_FOR_REVIEW")
+      // A driver that died after the forge's answer and before the transition runs CREATE_PR again.
+      assert.equal(yield* createPr(ticket), "WAIT_FOR_REVIEW")
+      assert.equal((yield* Ref.get(creates)).length, 1, "one pull request, never a second")
+      assert.match((yield* Ref.get(creates))[0], /^## Summary\nSays hello\./)
+      assert.deepEqual(runs.map((r) => r.phase), ["CREATE_PR"])
+      const stored = yield* (yield* TicketStore).get(ticket.id)
+      assert.equal(stored.prNumber, 1)
+      const lines = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
+      assert.ok(lines.includes("reusing the open pull request #1: mem://pr/1"), lines.join("\n"))
+    }).pipe(Effect.provide(Layer.merge(layer, forge)))
+  }))
