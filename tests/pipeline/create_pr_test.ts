@@ -2,11 +2,11 @@ import assert from "node:assert/strict"
 import { Effect, Layer, Option, Ref } from "effect"
 import { createPr } from "../../src/pipeline/create_pr.ts"
 import { Forge, type PullRequest } from "../../src/services/forge/Forge.ts"
-import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { inTicketLog } from "../../src/services/store/TicketLogger.ts"
 import { it } from "../support/effect_test.ts"
 import { makeMemoryForge } from "../support/memory_forge.ts"
-import { agentSays, fakePipeline, ticketAt } from "./support/fake_pipeline.ts"
+import { agentSays, fakePipeline, logOf, ticketAt } from "./support/fake_pipeline.ts"
 
 it.effect("CREATE_PR opens one pull request the agent describes; resumed, it reuses that one and asks nothing", () =>
   Effect.gen(function* () {
@@ -27,15 +27,16 @@ it.effect("CREATE_PR opens one pull request the agent describes; resumed, it reu
     })
     yield* Effect.gen(function* () {
       const ticket = yield* ticketAt(["PREPARE_ENV", "PLAN", "IMPLEMENT", "VALIDATE", "CREATE_PR"])
-      assert.equal(yield* createPr(ticket), "WAIT_FOR_REVIEW")
+      const createPrLogged = createPr(ticket).pipe(inTicketLog(ticket.id, "CREATE_PR"))
+      assert.equal(yield* createPrLogged, "WAIT_FOR_REVIEW")
       // A driver that died after the forge's answer and before the transition runs CREATE_PR again.
-      assert.equal(yield* createPr(ticket), "WAIT_FOR_REVIEW")
+      assert.equal(yield* createPrLogged, "WAIT_FOR_REVIEW")
       assert.equal((yield* Ref.get(creates)).length, 1, "one pull request, never a second")
       assert.match((yield* Ref.get(creates))[0], /^## Summary\nSays hello\./)
       assert.deepEqual(runs.map((r) => r.phase), ["CREATE_PR"])
       const stored = yield* (yield* TicketStore).get(ticket.id)
       assert.equal(stored.prNumber, 1)
-      const lines = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
+      const lines = yield* logOf(ticket.id)
       assert.ok(lines.includes("reusing the open pull request #1: mem://pr/1"), lines.join("\n"))
     }).pipe(Effect.provide(Layer.merge(layer, forge)))
   }))

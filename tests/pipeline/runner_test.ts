@@ -2,10 +2,9 @@ import assert from "node:assert/strict"
 import { Cause, Effect, Exit, Option } from "effect"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { AgentTimeout, AgentWorkerFailed } from "../../src/services/agent/AgentError.ts"
-import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { it } from "../support/effect_test.ts"
-import { fakePipeline, ticketAt } from "./support/fake_pipeline.ts"
+import { fakePipeline, logOf, ticketAt } from "./support/fake_pipeline.ts"
 import { transitionLog } from "./support/review_driver.ts"
 
 /** Drives a ticket left in PLAN whose agent run fails with `error`; what the runner made of it. */
@@ -17,7 +16,7 @@ const planFailingWith = (error: AgentWorkerFailed | AgentTimeout) =>
       const log = transitionLog()
       const exit = yield* Effect.exit(driveTicket(ticket.id, log.record))
       const stored = yield* (yield* TicketStore).get(ticket.id)
-      const lines = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
+      const lines = yield* logOf(ticket.id)
       return { exit, stored, lines, transitions: log.seen, runs: runs.length }
     }).pipe(Effect.provide(layer))
   })

@@ -2,6 +2,7 @@ import assert from "node:assert/strict"
 import { Effect, Either, Layer } from "effect"
 import { validate } from "../../src/pipeline/validate.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { inTicketLog } from "../../src/services/store/TicketLogger.ts"
 import { it } from "../support/effect_test.ts"
 import { makeMemoryForge } from "../support/memory_forge.ts"
 import { fakePipeline, ticketAt } from "./support/fake_pipeline.ts"
@@ -18,7 +19,7 @@ const validateAfter = (fixesUsed: number, scripts: Readonly<Record<string, numbe
       const ticket = yield* ticketAt(toValidate)
       // What a driver that died during its first fix left in the store.
       yield* store.update(ticket.id, { retryCount: fixesUsed })
-      const outcome = yield* Effect.either(validate(ticket))
+      const outcome = yield* Effect.either(validate(ticket).pipe(inTicketLog(ticket.id, "VALIDATE")))
       return { outcome, runs, execs, stored: yield* store.get(ticket.id) }
     }).pipe(Effect.provide(Layer.merge(layer, forge)))
   })

@@ -1,21 +1,30 @@
 import assert from "node:assert/strict"
-import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import { Chunk, Duration, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import { waitForReview } from "../../src/pipeline/wait_for_review.ts"
 import { Forge, PullRequest } from "../../src/services/forge/Forge.ts"
 import { ForgeUnavailable } from "../../src/services/forge/ForgeError.ts"
-import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { inTicketLog } from "../../src/services/store/TicketLogger.ts"
 import { it } from "../support/effect_test.ts"
 import { makeMemoryForge } from "../support/memory_forge.ts"
-import { fakePipeline, ticketAt } from "./support/fake_pipeline.ts"
+import { fakePipeline, logOf, ticketAt } from "./support/fake_pipeline.ts"
+
+const interval = Duration.seconds(30)
 
 const pr = (status: "active" | "completed") =>
   new PullRequest({ number: 1, url: "mem://pr/1", status, title: "t", sourceBranch: "b", targetBranch: "main" })
 
-/** Lets the forked state run (its store writes are real I/O) until it sleeps on the test clock, or ends. */
-const untilSleeping = <A, E>(state: Fiber.Fiber<A, E>) =>
+/**
+ * Lets the forked state run (its store writes are real I/O) until it sleeps out a poll interval on the
+ * test clock, or ends. Other sleepers (the log's batching) wake sooner, so they are not mistaken for it.
+ */
+const untilPollWait = <A, E>(state: Fiber.Fiber<A, E>) =>
   Effect.gen(function* () {
-    while ((yield* TestClock.sleeps()).length === 0 && Option.isNone(yield* Fiber.poll(state))) {
+    const waitsForPoll = Effect.gen(function* () {
+      const now = yield* TestClock.currentTimeMillis
+      return Chunk.some(yield* TestClock.sleeps(), (wake) => wake >= now + Duration.toMillis(interval))
+    })
+    while (!(yield* waitsForPoll) && Option.isNone(yield* Fiber.poll(state))) {
       yield* Effect.promise(() => new Promise((r) => setTimeout(r, 1)))
     }
   })
@@ -37,15 +46,15 @@ it.effect("WAIT_FOR_REVIEW waits out a forge outage: it polls again one interval
     yield* Effect.gen(function* () {
       const ticket = yield* ticketAt(["PREPARE_ENV", "PLAN", "IMPLEMENT", "VALIDATE", "CREATE_PR", "WAIT_FOR_REVIEW"])
       const waiting = yield* (yield* TicketStore).update(ticket.id, { prNumber: 1 })
-      const state = yield* Effect.fork(waitForReview(waiting))
-      yield* untilSleeping(state)
+      const state = yield* Effect.fork(waitForReview(waiting).pipe(inTicketLog(ticket.id, "WAIT_FOR_REVIEW")))
+      yield* untilPollWait(state)
       assert.equal(yield* Ref.get(polls), 1)
-      const lines = (yield* (yield* TicketLog).read(ticket.id)).map((l) => l.line.message)
+      const lines = yield* logOf(ticket.id)
       assert.ok(lines.some((l) => l.includes("503 after 3 tries") && l.endsWith("polling again")), lines.join("\n"))
       yield* TestClock.adjust("29 seconds")
       assert.equal(yield* Ref.get(polls), 1, "no poll before the interval has passed")
       yield* TestClock.adjust("1 second")
-      yield* untilSleeping(state)
+      yield* untilPollWait(state)
       assert.equal(yield* Ref.get(polls), 2)
       yield* TestClock.adjust("30 seconds")
       assert.equal(yield* Fiber.join(state), "MERGED")

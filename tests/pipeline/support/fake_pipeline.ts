@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import type { State } from "../../../src/domain/State.ts"
 import type { Ticket } from "../../../src/domain/Ticket.ts"
+import type { TicketId } from "../../../src/domain/TicketId.ts"
 import { AgentCredentials } from "../../../src/services/agent/AgentCredentials.ts"
 import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts"
 import { Usage } from "../../../src/services/agent/AgentUsage.ts"
@@ -18,6 +19,8 @@ import type { RunResult } from "../../../src/services/agent/run_state.ts"
 import { type ContainerInfo, DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../../src/services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../../../src/services/store/ReplyLedger.ts"
+import { TicketLog } from "../../../src/services/store/TicketLog.ts"
+import { TicketLogger, TicketLoggerLive } from "../../../src/services/store/TicketLogger.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
 import { Workspace } from "../../../src/services/workspace/Workspace.ts"
 import { configFrom } from "../../support/git_fixtures.ts"
@@ -102,12 +105,20 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
       ReplyLedger.Default,
       LocalPullRequests.Default,
       FetchHttpClient.layer,
+      TicketLoggerLive,
     ).pipe(
       Layer.provideMerge(configFrom(options.settings ?? {})),
       Layer.provideMerge(storeAt(home)),
       Layer.provideMerge(NodeContext.layer),
     )
     return { home, workspace, runs, execs, layer: services }
+  })
+
+/** The messages in the ticket's log, once what was logged so far has been written. */
+export const logOf = (id: TicketId) =>
+  Effect.gen(function* () {
+    yield* (yield* TicketLogger).flush
+    return (yield* (yield* TicketLog).read(id)).map((l) => l.line.message)
   })
 
 /** A new ticket moved along `path` by stored transitions, as earlier runs would have left it. */
