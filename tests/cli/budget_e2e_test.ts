@@ -1,13 +1,10 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as path from "node:path"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
-import { cli, statusOf, until } from "../support/devvy_cli.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
+import { statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
-import { gitSync, makeRepo } from "../support/git_fixtures.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
+import { gitSync } from "../support/git_fixtures.ts"
 
 // The scripted model reports 1,200 tokens in and 80 out per answer: PLAN answers once (1,280 tokens), so a budget
 // of 1,000 lets PLAN run and stops the ticket before IMPLEMENT's first run.
@@ -15,15 +12,10 @@ it.live(
   "a ticket over its token budget stops in its state with exit 3, shows Stopped: budget, and resume --max-tokens finishes it",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const origin = makeRepo(path.join(home, "origin"), { files: { "README.md": "# app\n" } })
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const run = cli(home, {
-        ...mockModelSettings(home, model, workerImage),
-        DEVVY_POLL_INTERVAL: "1",
+      const { home, repo, model, cli: run } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, {
         DEVVY_MAX_TOKENS: "1000",
       })
+      const origin = repo({})
 
       const stopped = yield* run("run", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
       assert.equal(stopped.code, 3, stopped.stderr)
@@ -60,6 +52,5 @@ it.live(
       assert.match(driverLog, /IMPLEMENT → VALIDATE/)
       assert.doesNotMatch(driverLog, /tokens ·|\r/, "a -d driver's log has the plain lines only")
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

@@ -1,16 +1,11 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
-import * as path from "node:path"
+import { Effect } from "effect"
 import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
-import { cli } from "../support/devvy_cli.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { it } from "../support/effect_test.ts"
-import { makeRepo } from "../support/git_fixtures.ts"
 import type { RecordedRequest } from "../support/mock_model/server.ts"
 import { turn } from "../support/mock_model/turns.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
 import { devvyOnTerminal } from "../support/pty.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 
 const usage = { input: 1200, output: 80 }
 
@@ -37,19 +32,10 @@ it.live(
   "on a terminal, run shows a live line with the state and the agent's last tool, cleared before each transition, without colour under NO_COLOR",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
-      const origin = makeRepo(path.join(home, "origin"), { files: { "README.md": "# app\n" } })
-      const model = yield* makeMockModel(slowImplement)
-      const env = { ...mockModelSettings(home, model, workerImage), DEVVY_MAX_TOKENS: "5000", NO_COLOR: "1" }
-      // The ticket stops in CREATE_PR with its worker running: cancelling it removes the worker and workspace.
-      yield* Effect.addFinalizer(() =>
-        Effect.gen(function* () {
-          const run = cli(home, env)
-          const live: ReadonlyArray<{ readonly id: string }> = JSON.parse((yield* run("ps", "--json")).stdout || "[]")
-          for (const { id } of live) yield* run("cancel", id)
-        }).pipe(Effect.orDie)
-      )
+      // The ticket stops in CREATE_PR with its worker running: the home removes it when the test ends.
+      const { home, repo, env: homeEnv } = yield* ticketHome(slowImplement, { DEVVY_MAX_TOKENS: "5000" })
+      const origin = repo({})
+      const env = { ...homeEnv, NO_COLOR: "1" }
       const shown = yield* Effect.promise(() =>
         devvyOnTerminal(home, ["run", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin], env)
       )
@@ -65,6 +51,5 @@ it.live(
       const afterLastLiveLine = out.slice(out.lastIndexOf(" tokens · $"))
       assert.ok(afterLastLiveLine.includes("\r\x1b[2K"), "no live line is left on the screen")
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

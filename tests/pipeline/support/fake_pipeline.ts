@@ -14,7 +14,7 @@ import type { Ticket } from "../../../src/domain/Ticket.ts"
 import type { TicketId } from "../../../src/domain/TicketId.ts"
 import { AgentCredentials } from "../../../src/services/agent/AgentCredentials.ts"
 import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts"
-import { Usage } from "../../../src/services/agent/AgentUsage.ts"
+import { AgentUsage, Usage } from "../../../src/services/agent/AgentUsage.ts"
 import type { RunResult } from "../../../src/services/agent/run_state.ts"
 import { type ContainerInfo, DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../../src/services/forge/local/LocalPullRequests.ts"
@@ -102,6 +102,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
         hostAuth: path.join(home, "no-auth.json"),
         remove: () => Effect.void,
       }),
+      AgentUsage.Default,
       ReplyLedger.Default,
       LocalPullRequests.Default,
       FetchHttpClient.layer,

@@ -20,7 +20,13 @@ import { dockerLayer } from "../../services/docker/engine_support.ts"
 import { cli } from "../../support/devvy_cli.ts"
 import { configFrom, makeRepo } from "../../support/git_fixtures.ts"
 import { ensureWorkerTestImage } from "../../support/images/worker_test_image.ts"
-import { makeMockModel, type MockModel, mockProviderConfig } from "../../support/mock_model/server.ts"
+import {
+  makeMockModel,
+  type MockModel,
+  mockProviderConfig,
+  type RecordedRequest,
+} from "../../support/mock_model/server.ts"
+import type { Turn } from "../../support/mock_model/turns.ts"
 import { makeTempDir, storeAt } from "../../support/temp_home.ts"
 import { type TicketScript, ticketScript } from "./scripted_agent.ts"
 
@@ -118,17 +124,17 @@ export interface TicketHome extends HarnessOptions {
 }
 
 /**
- * A temporary DEVVY_HOME with the mock model playing `script`. When the test's scope closes, whatever
+ * A temporary DEVVY_HOME with the mock model playing `script` (or answering each request as given). When the test's scope closes, whatever
  * pass or fail, the drivers, containers and images of every ticket stored there are removed, then the home.
  */
 export const ticketHome = (
-  script: TicketScript,
+  script: TicketScript | ((request: RecordedRequest) => Turn),
   settings: Readonly<Record<string, string>> = {},
 ) =>
   Effect.gen(function* () {
     const workerImage = yield* testWorkerImage
     const home = yield* makeTempDir()
-    const model = yield* makeMockModel(ticketScript(script))
+    const model = yield* makeMockModel(typeof script === "function" ? script : ticketScript(script))
     // Added last, so it runs first: before the model stops and the home (with its store) is removed.
     yield* Effect.addFinalizer(() => leaveNothing(home))
     const options = { home, model, workerImage, settings }
