@@ -66,9 +66,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
     fs.mkdirSync(workspace, { recursive: true })
     const runs: Array<RunInput> = []
     const execs: Array<string> = []
-    // Effect.Service instances carry their key as _tag, which a mock has to name.
     const docker = Layer.mock(DockerEngine, {
-      _tag: "devvy/DockerEngine",
       // The ticket's worker is up: the states re-attach to it instead of building and starting one.
       listContainers: (labels) => Effect.succeed([container("worker", { ...labels, "devvy.role": "worker" })]),
       stopContainer: () => Effect.void,
@@ -83,6 +81,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
           return { exitCode: options.scripts?.[script] ?? 0 }
         }),
     })
+    // Effect.Service instances carry their key as _tag, which a mock of one has to name.
     const opencode = Layer.mock(Opencode, {
       _tag: "devvy/Opencode",
       run: (input) => Effect.suspend(() => (runs.push(input), (options.agent ?? agentDone)(input))),
