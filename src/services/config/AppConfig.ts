@@ -6,6 +6,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as os from "node:os"
+import * as path from "node:path"
 import { DevvyPaths } from "./DevvyPaths.ts"
 import { configKeys, decodeConfigFile, parseToml, setKey } from "./ConfigFile.ts"
 import { ConfigMissing, ConfigRequired } from "./ConfigError.ts"
@@ -38,6 +40,8 @@ export interface AppConfigShape {
     readonly workerImage: string
     readonly network: string
     readonly caBundle: Option.Option<string>
+    /** DOCKER_CERT_PATH (default ~/.docker) when DOCKER_TLS_VERIFY is set: TLS to a tcp:// engine. */
+    readonly tlsCertPath: Option.Option<string>
   }
   readonly git: { readonly authorName: string; readonly authorEmail: string }
 }
@@ -79,6 +83,14 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     return env ? `environment variable ${env}` : paths.config
   })
 
+  // Docker's own client variables, read as the docker CLI reads them: any non-empty DOCKER_TLS_VERIFY.
+  const tlsVerify = yield* Config.string("DOCKER_TLS_VERIFY").pipe(Config.withDefault(""), Effect.orDie)
+  const home = yield* Config.string("HOME").pipe(Config.withDefault(os.homedir()), Effect.orDie)
+  const certPath = yield* Config.string("DOCKER_CERT_PATH").pipe(
+    Config.withDefault(path.join(home, ".docker")),
+    Effect.orDie,
+  )
+
   return AppConfig.of({
     path: paths.config,
     fileFound,
@@ -105,6 +117,7 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
       workerImage: file.docker?.worker_image ?? "devvy-worker:latest",
       network: file.docker?.network ?? "bridge",
       caBundle: Option.fromNullable(file.docker?.ca_bundle),
+      tlsCertPath: tlsVerify === "" ? Option.none() : Option.some(path.resolve(certPath)),
     },
     git: {
       authorName: file.git?.author_name ?? "devvy",

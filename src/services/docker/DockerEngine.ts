@@ -12,6 +12,7 @@ import type {
   ContainerNotFound,
   DockerApiError,
   DockerConflict,
+  EngineTlsInvalid,
   EngineUnreachable,
   EngineUnsupported,
   ExecFailed,
@@ -19,8 +20,8 @@ import type {
   ImageNotFound,
 } from "./DockerError.ts"
 
-/** Failures any call can meet: no engine, an unusable engine, or an unexpected refusal. */
-export type EngineError = EngineUnreachable | EngineUnsupported | DockerApiError
+/** Failures any call can meet: no engine, unusable TLS certificates, an unusable engine, or an unexpected refusal. */
+export type EngineError = EngineUnreachable | EngineTlsInvalid | EngineUnsupported | DockerApiError
 
 export interface EngineInfo {
   readonly version: string

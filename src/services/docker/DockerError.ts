@@ -108,6 +108,7 @@ export class DockerApiError extends Schema.TaggedError<DockerApiError>()("Docker
 
 export type DockerError =
   | EngineUnreachable
+  | EngineTlsInvalid
   | EngineUnsupported
   | ImageNotFound
   | ContainerNotFound
@@ -116,3 +117,16 @@ export type DockerError =
   | ExecFailed
   | ExecTimedOut
   | DockerApiError
+
+/** TLS to a tcp:// engine cannot work with the certificates in DOCKER_CERT_PATH; `file` is the one to fix. */
+export class EngineTlsInvalid extends Schema.TaggedError<EngineTlsInvalid>()("EngineTlsInvalid", {
+  host: Schema.String,
+  file: Schema.String,
+  detail: Schema.String,
+}) {
+  override get message(): string {
+    return `cannot talk TLS to the Docker engine at ${this.host}: ${this.file}: ${this.detail}; ` +
+      "DOCKER_CERT_PATH (default ~/.docker) must hold ca.pem (the CA that signed the engine's certificate), " +
+      "cert.pem and key.pem (a client certificate that engine trusts), as for the docker CLI"
+  }
+}

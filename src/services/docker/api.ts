@@ -17,12 +17,13 @@ import {
   ContainerNotFound,
   DockerApiError,
   DockerConflict,
+  type EngineTlsInvalid,
   EngineUnreachable,
   EngineUnsupported,
   ImageNotFound,
   type UnreachableReason,
 } from "./DockerError.ts"
-import { baseUrl, describe, type Endpoint, makeHttpClient } from "./transport.ts"
+import { baseUrl, connectionFailure, type Endpoint, makeHttpClient } from "./transport.ts"
 
 /** The newest API this client is written against; older engines are spoken to at their own version. */
 export const CLIENT_API_VERSION = "1.47"
@@ -72,6 +73,7 @@ export interface ApiRequest {
 
 export type ApiError =
   | EngineUnreachable
+  | EngineTlsInvalid
   | EngineUnsupported
   | DockerApiError
   | ImageNotFound
@@ -84,8 +86,7 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
   const base = baseUrl(endpoint)
   const negotiated = yield* Ref.make(Option.none<string>())
 
-  const unreachable = (error: HttpClientError) =>
-    new EngineUnreachable({ host: endpoint.host, ...describe(error.cause ?? error) })
+  const unreachable = (error: HttpClientError) => connectionFailure(endpoint, error.cause ?? error)
 
   const errorDetail = (response: HttpClientResponse): Effect.Effect<string> =>
     response.text.pipe(
@@ -98,12 +99,16 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
       Effect.orElseSucceed(() => `HTTP ${response.status}`),
     )
 
-  const negotiate: Effect.Effect<string, EngineUnreachable | EngineUnsupported> = Effect.gen(function* () {
+  type NegotiateError = EngineUnreachable | EngineTlsInvalid | EngineUnsupported
+  const negotiate: Effect.Effect<string, NegotiateError> = Effect.gen(function* () {
     const known = yield* Ref.get(negotiated)
     if (Option.isSome(known)) return known.value
     const response = yield* http.get(`${base}/version`).pipe(
       Effect.mapError(unreachable),
-      Effect.retry({ schedule: retryPolicy, while: (e) => isTransient(e.reason) }),
+      Effect.retry({
+        schedule: retryPolicy,
+        while: (e) => e._tag === "EngineUnreachable" && isTransient(e.reason),
+      }),
     )
     const info = yield* response.json.pipe(
       Effect.flatMap(Schema.decodeUnknown(VersionInfo)),
@@ -155,7 +160,8 @@ export const makeApi = Effect.fnUntraced(function* (endpoint: Endpoint) {
       const attempt = http.execute(req).pipe(
         Effect.mapError((e) => {
           const error = unreachable(e)
-          return isTransient(error.reason) ? new Transient({ error }) : error
+          // A refused certificate stays refused, like a missing socket.
+          return error._tag === "EngineUnreachable" && isTransient(error.reason) ? new Transient({ error }) : error
         }),
         Effect.flatMap((response) => classify(request, response)),
       )

@@ -6,6 +6,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -23,13 +24,18 @@ import {
 import { ExecTimedOut } from "./DockerError.ts"
 import { commandText, spawnExec } from "./exec.ts"
 import { makeImages } from "./images.ts"
-import { parseHost } from "./transport.ts"
+import { resolveEndpoint } from "./transport.ts"
 
 const VersionSchema = Schema.Struct({ Version: Schema.String })
 
-export const make = (host: string): Effect.Effect<DockerEngineShape, never, Scope.Scope> =>
+/** What `make` needs beyond the address: `tlsCertPath` speaks TLS to a tcp:// engine with the files there. */
+export interface EngineOptions {
+  readonly tlsCertPath?: string
+}
+
+export const make = (host: string, options: EngineOptions = {}): Effect.Effect<DockerEngineShape, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const api = yield* makeApi(parseHost(host))
+    const api = yield* makeApi(yield* Effect.sync(() => resolveEndpoint(host, options)))
     const images = makeImages(api)
     const containers = makeContainers(api)
 
@@ -60,14 +66,16 @@ export const make = (host: string): Effect.Effect<DockerEngineShape, never, Scop
       containerId: string,
       options: ExecOptions & { readonly timeout?: Duration.DurationInput },
     ): Stream.Stream<ExecEvent, ExecError | ExecTimedOut> => {
-      const events = Stream.unwrapScoped(Effect.map(spawnExec(api, containerId, options), (process) =>
-        process.lines.pipe(
-          Stream.map((line): ExecEvent => ({ _tag: "Line", stream: line.stream, line: line.line })),
-          Stream.concat(Stream.fromEffect(Effect.map(process.exitCode, (exitCode): ExecEvent => ({
-            _tag: "Exit",
-            exitCode,
-          })))),
-        )))
+      const events = Stream.unwrapScoped(
+        Effect.map(spawnExec(api, containerId, options), (process) =>
+          process.lines.pipe(
+            Stream.map((line): ExecEvent => ({ _tag: "Line", stream: line.stream, line: line.line })),
+            Stream.concat(Stream.fromEffect(Effect.map(process.exitCode, (exitCode): ExecEvent => ({
+              _tag: "Exit",
+              exitCode,
+            })))),
+          )),
+      )
       const timeout = options.timeout
       return timeout === undefined ? events : events.pipe(
         // Past the deadline the stream fails, its scope closes, and the spawn's finalizer kills the process.
@@ -123,11 +131,19 @@ export const make = (host: string): Effect.Effect<DockerEngineShape, never, Scop
     }
   })
 
-/** The engine at an explicit address (`unix:///path` or `tcp://host:port`), for tests and tools. */
-export const layerAt = (host: string): Layer.Layer<DockerEngine> => Layer.scoped(DockerEngine, make(host))
+/**
+ * The engine at an explicit address (`unix:///path` or `tcp://host:port`), for tests and tools;
+ * `tlsCertPath` as DOCKER_CERT_PATH with DOCKER_TLS_VERIFY set.
+ */
+export const layerAt = (host: string, options: EngineOptions = {}): Layer.Layer<DockerEngine> =>
+  Layer.scoped(DockerEngine, make(host, options))
 
-/** The engine at `config.docker.host` (`DOCKER_HOST`). */
+/** The engine at `config.docker.host` (`DOCKER_HOST`), over TLS when DOCKER_TLS_VERIFY is set. */
 export const layer: Layer.Layer<DockerEngine, never, AppConfig> = Layer.scoped(
   DockerEngine,
-  Effect.flatMap(AppConfig, (config) => make(config.docker.host)),
+  Effect.flatMap(AppConfig, (config) =>
+    make(
+      config.docker.host,
+      Option.match(config.docker.tlsCertPath, { onNone: () => ({}), onSome: (tlsCertPath) => ({ tlsCertPath }) }),
+    )),
 )

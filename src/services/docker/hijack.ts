@@ -4,8 +4,8 @@
  * cannot write to a response it is reading, so this is plain HTTP/1.1 on a Deno.Conn.
  */
 import * as Effect from "effect/Effect"
-import { DockerApiError, EngineUnreachable } from "./DockerError.ts"
-import { describe, dial, type Endpoint } from "./transport.ts"
+import { DockerApiError, type EngineTlsInvalid, type EngineUnreachable } from "./DockerError.ts"
+import { connectionFailure, dial, type Endpoint } from "./transport.ts"
 
 export interface Hijacked {
   readonly conn: Deno.Conn
@@ -56,7 +56,7 @@ export const startExec = (
   endpoint: Endpoint,
   apiVersion: string,
   execId: string,
-): Effect.Effect<Hijacked, EngineUnreachable | DockerApiError> =>
+): Effect.Effect<Hijacked, EngineUnreachable | EngineTlsInvalid | DockerApiError> =>
   Effect.flatMap(dial(endpoint), (conn) => startExecOn(conn, endpoint, apiVersion, execId))
 
 /** Starts the exec over a connection already dialled, which it closes if the engine refuses. */
@@ -65,7 +65,7 @@ export const startExecOn = (
   endpoint: Endpoint,
   apiVersion: string,
   execId: string,
-): Effect.Effect<Hijacked, EngineUnreachable | DockerApiError> =>
+): Effect.Effect<Hijacked, EngineUnreachable | EngineTlsInvalid | DockerApiError> =>
   Effect.gen(function* () {
     const path = `/v${apiVersion}/exec/${execId}/start`
     const body = JSON.stringify({ Detach: false, Tty: false })
@@ -79,7 +79,7 @@ export const startExecOn = (
         if (status === 101 || status === 200) return { status, leftover: rest, detail: "" }
         return { status, leftover: rest, detail: await readRest(conn, rest) }
       },
-      catch: (error) => new EngineUnreachable({ host: endpoint.host, ...describe(error) }),
+      catch: (error) => connectionFailure(endpoint, error),
     }).pipe(Effect.tapError(() => Effect.sync(() => closeQuietly(conn))))
     if (result.status !== 101 && result.status !== 200) {
       closeQuietly(conn)

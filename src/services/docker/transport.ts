@@ -1,14 +1,27 @@
-/** Where the engine is and how to reach it: `unix:///path` (the default socket) or `tcp://host:port`. */
+/**
+ * Where the engine is and how to reach it: `unix:///path` (the default socket) or `tcp://host:port`,
+ * the latter over TLS when DOCKER_TLS_VERIFY asks for it.
+ */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { HttpClient } from "@effect/platform/HttpClient"
 import * as HttpClientModule from "@effect/platform/HttpClient"
+import { RequestError } from "@effect/platform/HttpClientError"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import { EngineUnreachable, type UnreachableReason } from "./DockerError.ts"
+import { type EngineTlsInvalid, EngineUnreachable, type UnreachableReason } from "./DockerError.ts"
+import { loadTls, type Tls, tlsFailure } from "./tls.ts"
 
 export type Endpoint =
   | { readonly _tag: "Unix"; readonly host: string; readonly path: string }
-  | { readonly _tag: "Tcp"; readonly host: string; readonly hostname: string; readonly port: number }
+  | {
+    readonly _tag: "Tcp"
+    readonly host: string
+    readonly hostname: string
+    readonly port: number
+    /** Absent: plain HTTP. */
+    readonly tls?: Tls
+  }
 
 export const DEFAULT_HOST = "unix:///var/run/docker.sock"
 
@@ -21,34 +34,103 @@ export const parseHost = (host: string): Endpoint => {
   return { _tag: "Unix", host: trimmed, path: trimmed }
 }
 
+/**
+ * The endpoint with Docker's TLS convention applied: with `certPath` (DOCKER_TLS_VERIFY set, the folder
+ * DOCKER_CERT_PATH names) a tcp:// engine is spoken to over TLS. The files are read here, once.
+ */
+export const resolveEndpoint = (host: string, options: { readonly tlsCertPath?: string } = {}): Endpoint => {
+  const endpoint = parseHost(host)
+  return endpoint._tag === "Tcp" && options.tlsCertPath !== undefined
+    ? { ...endpoint, tls: loadTls(endpoint.host, options.tlsCertPath) }
+    : endpoint
+}
+
 /** The base URL requests go to; over a socket the host part is ignored but must be present. */
 export const baseUrl = (endpoint: Endpoint): string =>
-  endpoint._tag === "Unix" ? "http://docker" : `http://${endpoint.hostname}:${endpoint.port}`
+  endpoint._tag === "Unix"
+    ? "http://docker"
+    : `${endpoint.tls === undefined ? "http" : "https"}://${endpoint.hostname}:${endpoint.port}`
+
+/** Why a connection failed: the certificates when TLS says so, else the engine is unreachable. */
+export const connectionFailure = (endpoint: Endpoint, error: unknown): EngineUnreachable | EngineTlsInvalid =>
+  (endpoint._tag === "Tcp" && endpoint.tls !== undefined
+    ? tlsFailure(endpoint.host, endpoint.tls, error)
+    : undefined) ??
+    new EngineUnreachable({ host: endpoint.host, ...describe(error) })
+
+const withFetch = (http: HttpClient, viaClient: typeof fetch): HttpClient =>
+  HttpClientModule.transform(http, (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, viaClient))
 
 /**
- * An @effect/platform HttpClient whose fetch goes through the endpoint (a Unix socket needs Deno's proxy
- * option). Its connections stay open until the scope closes.
+ * An @effect/platform HttpClient whose fetch goes through the endpoint: a Unix socket needs Deno's proxy
+ * option, TLS a client with the CA and the client certificate. Unusable certificates fail each request
+ * with EngineTlsInvalid as its cause, so commands that never call the engine are not stopped by them.
+ * Its connections stay open until the scope closes.
  */
 export const makeHttpClient = (endpoint: Endpoint): Effect.Effect<HttpClient, never, Scope.Scope> =>
   Effect.gen(function* () {
     const http = yield* Effect.provide(HttpClient, FetchHttpClient.layer)
-    if (endpoint._tag === "Tcp") return http
-    const client = yield* Effect.acquireRelease(
-      Effect.sync(() => Deno.createHttpClient({ proxy: { transport: "unix", path: endpoint.path } })),
-      (client) => Effect.sync(() => client.close()),
-    )
-    const viaSocket: typeof fetch = (input, init) => fetch(input, { ...init, client })
-    return HttpClientModule.transform(http, (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, viaSocket))
+    const closing = (client: Deno.HttpClient) =>
+      Effect.acquireRelease(Effect.succeed(client), (client) => Effect.sync(() => client.close()))
+    if (endpoint._tag === "Unix") {
+      const client = yield* closing(Deno.createHttpClient({ proxy: { transport: "unix", path: endpoint.path } }))
+      return withFetch(http, (input, init) => fetch(input, { ...init, client }))
+    }
+    if (endpoint.tls === undefined) {
+      const warn = yield* Effect.once(Effect.logWarning(
+        `DOCKER_HOST is ${endpoint.host} without TLS: the engine's API (root on its machine) is reached ` +
+          "unencrypted and unauthenticated; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to use TLS",
+      ))
+      return HttpClientModule.transform(http, (effect) => Effect.zipRight(warn, effect))
+    }
+    const tls = endpoint.tls
+    const client = Either.flatMap(tls.material, (material) =>
+      Either.try({
+        try: () => Deno.createHttpClient(material),
+        catch: (error) => connectionFailure(endpoint, error),
+      }))
+    if (Either.isLeft(client)) {
+      const cause = client.left
+      return HttpClientModule.transform(
+        http,
+        (_effect, request) => Effect.fail(new RequestError({ request, reason: "Transport", cause })),
+      )
+    }
+    const tlsClient = yield* closing(client.right)
+    return withFetch(http, (input, init) => fetch(input, { ...init, client: tlsClient }))
   })
 
 /** A fresh connection, for exec start: the engine takes it over, so it can never go back to a pool. */
-export const dial = (endpoint: Endpoint): Effect.Effect<Deno.Conn, EngineUnreachable> =>
-  Effect.tryPromise({
-    try: (): Promise<Deno.Conn> =>
-      endpoint._tag === "Unix"
-        ? Deno.connect({ transport: "unix", path: endpoint.path })
-        : Deno.connect({ hostname: endpoint.hostname, port: endpoint.port }),
-    catch: (error) => new EngineUnreachable({ host: endpoint.host, ...describe(error) }),
+export const dial = (endpoint: Endpoint): Effect.Effect<Deno.Conn, EngineUnreachable | EngineTlsInvalid> =>
+  Effect.gen(function* () {
+    if (endpoint._tag === "Unix") {
+      return yield* Effect.tryPromise({
+        try: (): Promise<Deno.Conn> => Deno.connect({ transport: "unix", path: endpoint.path }),
+        catch: (error) => connectionFailure(endpoint, error),
+      })
+    }
+    const { hostname, port, tls } = endpoint
+    if (tls === undefined) {
+      return yield* Effect.tryPromise({
+        try: (): Promise<Deno.Conn> => Deno.connect({ hostname, port }),
+        catch: (error) => connectionFailure(endpoint, error),
+      })
+    }
+    const material = yield* tls.material
+    return yield* Effect.tryPromise({
+      // The handshake is finished here, so a refused certificate fails the dial and not a later read.
+      try: async (): Promise<Deno.Conn> => {
+        const conn = await Deno.connectTls({ hostname, port, ...material })
+        try {
+          await conn.handshake()
+        } catch (error) {
+          conn.close()
+          throw error
+        }
+        return conn
+      },
+      catch: (error) => connectionFailure(endpoint, error),
+    })
   })
 
 export interface Failure {

@@ -25,7 +25,13 @@ const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => ({
     maxCostUsd: Option.none(),
     maxTokens: Option.none(),
   },
-  docker: { host: "unix:///var/run/docker.sock", workerImage: "w", network: "bridge", caBundle: Option.none() },
+  docker: {
+    host: "unix:///var/run/docker.sock",
+    workerImage: "w",
+    network: "bridge",
+    caBundle: Option.none(),
+    tlsCertPath: Option.none(),
+  },
   git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
 })
 
