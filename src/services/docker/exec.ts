@@ -13,7 +13,7 @@ import type { ExecError, ExecLine, ExecOptions, ExecProcess } from "./DockerEngi
 import { ExecFailed } from "./DockerError.ts"
 import { ExecReader } from "./exec_reader.ts"
 import { closeQuietly, startExec, startExecOn, writeAll } from "./hijack.ts"
-import { killTreeScript, namespacePid } from "./kill_tree.ts"
+import { EXEC_MARK, killTreeScript, newExecMark } from "./kill_tree.ts"
 import { dial } from "./transport.ts"
 
 const ExecCreated = Schema.Struct({ Id: Schema.String })
@@ -70,10 +70,11 @@ export const spawnExec = (
   Effect.gen(function* () {
     const command = commandText(options.cmd)
     const fail = (detail: string) => new ExecFailed({ containerId, command, detail })
+    const mark = newExecMark()
     // The start needs a connection of its own: dialling it while the exec is created takes it off the
     // critical path.
     const [execId, dialled] = yield* Effect.all([
-      createExec(api, containerId, options),
+      createExec(api, containerId, { ...options, env: { ...options.env, [EXEC_MARK]: mark } }),
       Effect.acquireRelease(dial(api.endpoint), (conn) => Effect.sync(() => closeQuietly(conn))),
     ], { concurrency: 2 })
     const version = yield* api.negotiate
@@ -104,12 +105,12 @@ export const spawnExec = (
     )
 
     // The engine reports an exec Running, with Pid 0, for a moment after its process has started writing.
-    const hostPid = inspectExec(api, execId).pipe(
+    const started = inspectExec(api, execId).pipe(
       Effect.flatMap((info) =>
         info.Pid !== undefined && info.Pid > 0 && info.Running
-          ? Effect.succeed(Option.some(info.Pid))
+          ? Effect.succeed(true)
           : !info.Running && info.ExitCode !== null
-          ? Effect.succeed(Option.none())
+          ? Effect.succeed(false)
           : Effect.fail("starting" as const)
       ),
       Effect.retry({
@@ -118,22 +119,41 @@ export const spawnExec = (
       }),
     )
 
-    const kill = Effect.gen(function* () {
-      const running = yield* hostPid
-      if (Option.isNone(running)) return
-      const pid = yield* namespacePid(running.value)
+    /** One killer exec; true when it found the marked processes. */
+    const killMarked = Effect.gen(function* () {
       const killer = yield* createExec(api, containerId, {
-        cmd: ["sh", "-c", killTreeScript, "kill-tree", String(pid)],
-        user: "0:0",
+        cmd: ["sh", "-c", killTreeScript, "kill-tree", `${EXEC_MARK}=${mark}`],
+        ...(options.user === undefined ? {} : { user: options.user }),
       })
-      const started = yield* startExec(api.endpoint, version, killer)
-      const reader = new ExecReader(started.conn, started.leftover)
-      yield* Effect.promise(async () => {
-        while (await reader.next().catch(() => null) !== null) {
-          // The killer prints nothing worth keeping; reading to the end waits for it to finish.
+      const { conn, leftover } = yield* startExec(api.endpoint, version, killer)
+      const reader = new ExecReader(conn, leftover)
+      return yield* Effect.promise(async () => {
+        let killed = false
+        for (;;) {
+          const lines = await reader.next().catch(() => null)
+          if (lines === null) return killed
+          killed ||= lines.some((line) => line.line === "killed")
         }
-      }).pipe(Effect.ensuring(Effect.sync(() => closeQuietly(started.conn))))
-    }).pipe(Effect.scoped, Effect.ignore)
+      }).pipe(Effect.ensuring(Effect.sync(() => closeQuietly(conn))))
+    })
+
+    const kill = Effect.gen(function* () {
+      if (!(yield* started)) return
+      // Between the engine's "running" and the command's own execve the mark is not in /proc yet, so a
+      // killer that found nobody looks again while the exec still runs.
+      yield* killMarked.pipe(
+        Effect.flatMap((killed) =>
+          killed ? Effect.void : Effect.flatMap(
+            inspectExec(api, execId),
+            (info) => info.Running ? Effect.fail("not found yet" as const) : Effect.void,
+          )
+        ),
+        Effect.retry({
+          while: (e) => e === "not found yet",
+          schedule: Schedule.exponential("10 millis", 2).pipe(Schedule.intersect(Schedule.recurs(6))),
+        }),
+      )
+    }).pipe(Effect.ignore)
 
     yield* Effect.addFinalizer(() => Deferred.isDone(ended).pipe(Effect.flatMap((done) => done ? Effect.void : kill)))
 
