@@ -1,9 +1,8 @@
 import assert from "node:assert/strict"
 import { Effect } from "effect"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
-import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
-import { dockerLayer, needsEngine } from "./engine_support.ts"
+import { onEachEngine } from "./engine_support.ts"
 
 const tag = () => `devvy-test/build-${crypto.randomUUID().slice(0, 8)}:1`
 
@@ -24,7 +23,7 @@ const outputOf = (image: string, cmd: Array<string>) =>
     return lines
   })
 
-it.live(
+onEachEngine(
   "an in-memory Dockerfile with extra files and build args builds, reporting its progress",
   () =>
     Effect.gen(function* () {
@@ -55,11 +54,9 @@ it.live(
         "flavour=spicy",
       ])
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a directory context is sent without what its .dockerignore excludes",
   () =>
     Effect.gen(function* () {
@@ -81,11 +78,9 @@ it.live(
       yield* docker.buildImage({ tag: image, context: { directory: dir, dockerfile: "build.Dockerfile" } })
       assert.deepEqual(yield* outputOf(image, ["find", "/app"]), ["/app", "/app/main.txt"])
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a build that fails at a step reports that step and its output",
   () =>
     Effect.gen(function* () {
@@ -109,11 +104,9 @@ it.live(
       assert.match(error.message, /building image devvy-test\/build-.* failed at Step 3\/4/)
       assert.equal(yield* docker.imageExists(image), false)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a base image that is not on the engine fails the build without pulling",
   () =>
     Effect.gen(function* () {
@@ -127,11 +120,9 @@ it.live(
       assert.equal(error._tag, "BuildFailed")
       assert.match(error.message, /devvy-test\/absent/)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "an image is removed, and removing it again is not an error",
   () =>
     Effect.gen(function* () {
@@ -144,6 +135,4 @@ it.live(
       assert.equal(yield* docker.imageExists(image), false)
       yield* docker.removeImage(image)
     }),
-  dockerLayer,
-  needsEngine,
 )

@@ -4,12 +4,12 @@ import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
-import { dockerLayer, needsEngine } from "./engine_support.ts"
+import { onEachEngine } from "./engine_support.ts"
 
 const label = () => ({ "devvy.test": crypto.randomUUID().slice(0, 8) })
 
-it.live(
-  "the engine answers a ping over its socket and speaks API 1.41 or later",
+onEachEngine(
+  "the engine answers a ping and speaks API 1.41 or later",
   () =>
     Effect.gen(function* () {
       const docker = yield* DockerEngine
@@ -18,11 +18,9 @@ it.live(
       assert.ok(major > 1 || minor >= 41, `negotiated ${info.apiVersion}`)
       assert.match(info.version, /^\d+\.\d+/)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a container is created with its settings, started, inspected and removed when its scope closes",
   () =>
     Effect.gen(function* () {
@@ -57,11 +55,9 @@ it.live(
       const after = yield* docker.inspectContainer(id).pipe(Effect.flip)
       assert.equal(after._tag, "ContainerNotFound")
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "containers are found again by their label, running or stopped, and not by another label",
   () =>
     Effect.gen(function* () {
@@ -81,11 +77,9 @@ it.live(
       const { exitCode } = yield* docker.exec(found.find((c) => c.running)?.id ?? "", { cmd: ["true"] })
       assert.equal(exitCode, 0)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a missing image, a missing container and a name in use are told apart",
   () =>
     Effect.gen(function* () {
@@ -110,8 +104,6 @@ it.live(
       assert.equal(notRunning._tag, "DockerConflict")
       assert.equal(yield* docker.imageExists("devvy-test/nope:404"), false)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
 it.live("an engine that is not running is reported with how to start one", () =>

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict"
 import { Chunk, Effect, Stream } from "effect"
 import { DockerEngine, type ExecEvent } from "../../../src/services/docker/DockerEngine.ts"
-import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
-import { dockerLayer, needsEngine } from "./engine_support.ts"
+import { onEachEngine } from "./engine_support.ts"
 
 const worker = Effect.gen(function* () {
   const docker = yield* DockerEngine
@@ -12,7 +11,7 @@ const worker = Effect.gen(function* () {
   return info.id
 })
 
-it.live(
+onEachEngine(
   "stdout and stderr lines arrive in the order written on each stream, then the exit code",
   () =>
     Effect.gen(function* () {
@@ -36,11 +35,9 @@ it.live(
       assert.equal((yield* docker.exec(id, { cmd: ["true"] })).exitCode, 0)
       assert.equal((yield* docker.exec(id, { cmd: ["sh", "-c", "exit 42"] })).exitCode, 42)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "stdin is written to the process and then closed, so a reader sees EOF",
   () =>
     Effect.gen(function* () {
@@ -64,11 +61,9 @@ it.live(
       })
       assert.deepEqual(echoed, ["no newline at the end"])
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "an exec past its timeout fails with ExecTimedOut and its process tree is killed",
   () =>
     Effect.gen(function* () {
@@ -88,11 +83,9 @@ it.live(
       })
       assert.deepEqual(left, ["0"])
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a command that does not exist ends with exit code 126 or 127 and its error on the output",
   () =>
     Effect.gen(function* () {
@@ -106,8 +99,6 @@ it.live(
       assert.ok(exitCode === 126 || exitCode === 127, `exit code ${exitCode}`)
       assert.match(lines.join("\n"), /no such file or directory/i)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
 /** Spawns `script`, kills it once it prints "ready", and checks that its stream ends with that line and exit 137. */
@@ -124,15 +115,13 @@ const killWhenReady = (id: string, script: string) =>
     assert.equal(yield* process.exitCode, 137)
   })
 
-it.live(
+onEachEngine(
   "a spawned process can be killed while it runs, and its stream then ends",
   // Killed at once after its first line: the engine may not have its pid yet.
   () => Effect.flatMap(worker, (id) => killWhenReady(id, "echo ready; sleep 300")),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "killing a process that keeps forking leaves none of its children holding the output open",
   () =>
     Effect.gen(function* () {
@@ -152,11 +141,9 @@ it.live(
       })
       assert.deepEqual(survivors, [], "no child of the killed process survives it")
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "100 MB of exec output streams through with bounded memory",
   () =>
     Effect.gen(function* () {
@@ -184,11 +171,9 @@ it.live(
       const growth = (peak - before) / (1024 * 1024)
       assert.ok(growth < 80, `resident memory grew by ${growth.toFixed(1)} MB`)
     }),
-  dockerLayer,
-  needsEngine,
 )
 
-it.live(
+onEachEngine(
   "a streamed exec past its timeout fails with ExecTimedOut after the lines it did write",
   () =>
     Effect.gen(function* () {
@@ -213,6 +198,4 @@ it.live(
       })
       assert.deepEqual(left, ["0"])
     }),
-  dockerLayer,
-  needsEngine,
 )
