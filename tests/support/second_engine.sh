@@ -130,7 +130,9 @@ stop() {
     kill -9 "$(cat "$dir/exec/containerd/containerd.pid")" 2>/dev/null || true
   fi
   umount "$dir/exec/netns/default" 2>/dev/null || true
-  grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r mount; do umount -l "$mount" 2>/dev/null || true; done
+  local mounts
+  mounts=$(grep -o " $dir/[^ ]*" /proc/mounts | sort -r || true)
+  for mount in $mounts; do umount -l "$mount" 2>/dev/null || true; done
   [ -f "$dir/bridge" ] && ip link delete "$(cat "$dir/bridge")" 2>/dev/null || true
   rm -rf "$dir"
 }

@@ -26,3 +26,12 @@ export const secondEngine: SecondEngine = (() => {
 export const secondEngineLayer: Layer.Layer<DockerEngine> = secondEngine._tag === "Configured"
   ? DockerEngineLive.layerAt(secondEngine.host, { tlsCertPath: secondEngine.certPath })
   : Layer.effect(DockerEngine, Effect.dieMessage(`no second Docker engine: ${secondEngine.reason}`))
+
+/** `deno run -A tests/support/second_engine.ts images`: the images to copy to the second engine, one a line. */
+if (import.meta.main && Deno.args[0] === "images") {
+  const NodeContext = await import("@effect/platform-node/NodeContext")
+  const { testWorkerImage } = await import("../pipeline/support/ticket_harness.ts")
+  const { DEBIAN_IMAGE } = await import("./images/debian.ts")
+  const worker = await Effect.runPromise(testWorkerImage.pipe(Effect.provide(NodeContext.layer)))
+  console.log([DEBIAN_IMAGE, worker].join("\n"))
+}
