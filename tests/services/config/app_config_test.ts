@@ -138,3 +138,16 @@ it.effect("a file without a required key names the key and its environment varia
     assert.equal(error._tag, "ConfigRequired")
     assert.match(error.message, /key `model` is required: .* DEVVY_MODEL/)
   }))
+
+it.effect(
+  "TLS to the engine follows the docker CLI: on with any DOCKER_TLS_VERIFY, certificates in ~/.docker by default",
+  () =>
+    Effect.gen(function* () {
+      const plain = yield* load(undefined, { DOCKER_HOST: "tcp://10.0.0.5:2375", HOME: "/home/dev" })
+      assert.equal(Option.isNone(plain.config.docker.tlsCertPath), true)
+      const verified = yield* load(undefined, { DOCKER_TLS_VERIFY: "1", HOME: "/home/dev" })
+      assert.deepEqual(verified.config.docker.tlsCertPath, Option.some("/home/dev/.docker"))
+      const elsewhere = yield* load(undefined, { DOCKER_TLS_VERIFY: "yes", DOCKER_CERT_PATH: "/etc/devvy/certs" })
+      assert.deepEqual(elsewhere.config.docker.tlsCertPath, Option.some("/etc/devvy/certs"))
+    }),
+)
