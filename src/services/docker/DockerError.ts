@@ -118,14 +118,14 @@ export type DockerError =
   | ExecTimedOut
   | DockerApiError
 
-/** TLS to a tcp:// engine cannot work with the certificates in DOCKER_CERT_PATH; `file` is the one to fix. */
+/** TLS to a tcp:// engine cannot work as set up; `file` is the certificate (or the variable) to fix. */
 export class EngineTlsInvalid extends Schema.TaggedError<EngineTlsInvalid>()("EngineTlsInvalid", {
   host: Schema.String,
   file: Schema.String,
   detail: Schema.String,
 }) {
   override get message(): string {
-    return `cannot talk TLS to the Docker engine at ${this.host}: ${this.file}: ${this.detail}; ` +
+    return `TLS to the Docker engine at ${this.host} does not work: ${this.file}: ${this.detail}; ` +
       "DOCKER_CERT_PATH (default ~/.docker) must hold ca.pem (the CA that signed the engine's certificate), " +
       "cert.pem and key.pem (a client certificate that engine trusts), as for the docker CLI"
   }

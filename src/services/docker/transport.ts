@@ -6,10 +6,12 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { HttpClient } from "@effect/platform/HttpClient"
 import * as HttpClientModule from "@effect/platform/HttpClient"
 import { RequestError } from "@effect/platform/HttpClientError"
+import type { HttpClientRequest } from "@effect/platform/HttpClientRequest"
+import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
-import { type EngineTlsInvalid, EngineUnreachable, type UnreachableReason } from "./DockerError.ts"
+import { EngineTlsInvalid, EngineUnreachable, type UnreachableReason } from "./DockerError.ts"
 import { loadTls, type Tls, tlsFailure } from "./tls.ts"
 
 export type Endpoint =
@@ -53,13 +55,39 @@ export const baseUrl = (endpoint: Endpoint): string =>
 
 /** Why a connection failed: the certificates when TLS says so, else the engine is unreachable. */
 export const connectionFailure = (endpoint: Endpoint, error: unknown): EngineUnreachable | EngineTlsInvalid =>
-  (endpoint._tag === "Tcp" && endpoint.tls !== undefined
-    ? tlsFailure(endpoint.host, endpoint.tls, error)
-    : undefined) ??
-    new EngineUnreachable({ host: endpoint.host, ...describe(error) })
+  error instanceof EngineTlsInvalid
+    ? error
+    : (endpoint._tag === "Tcp" && endpoint.tls !== undefined
+      ? tlsFailure(endpoint.host, endpoint.tls, error)
+      : undefined) ??
+      new EngineUnreachable({ host: endpoint.host, ...describe(error) })
 
 const withFetch = (http: HttpClient, viaClient: typeof fetch): HttpClient =>
   HttpClientModule.transform(http, (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, viaClient))
+
+/**
+ * An engine that speaks only TLS answers plain HTTP with a 400 saying so. The first call is always
+ * /version, where a 400 is never a real refusal, so only there is the body read to tell.
+ */
+const refuseTlsOnly = (endpoint: Endpoint, request: HttpClientRequest, response: HttpClientResponse) =>
+  response.status !== 400 || !request.url.endsWith("/version") ? Effect.void : response.text.pipe(
+    Effect.orElseSucceed(() => ""),
+    Effect.flatMap((text) =>
+      /HTTP request to an HTTPS server/.test(text)
+        ? Effect.fail(
+          new RequestError({
+            request,
+            reason: "Transport",
+            cause: new EngineTlsInvalid({
+              host: endpoint.host,
+              file: "DOCKER_TLS_VERIFY",
+              detail: "it is not set, but the engine answers only TLS: set it to 1",
+            }),
+          }),
+        )
+        : Effect.void
+    ),
+  )
 
 /**
  * An @effect/platform HttpClient whose fetch goes through the endpoint: a Unix socket needs Deno's proxy
@@ -81,7 +109,11 @@ export const makeHttpClient = (endpoint: Endpoint): Effect.Effect<HttpClient, ne
         `DOCKER_HOST is ${endpoint.host} without TLS: the engine's API (root on its machine) is reached ` +
           "unencrypted and unauthenticated; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to use TLS",
       ))
-      return HttpClientModule.transform(http, (effect) => Effect.zipRight(warn, effect))
+      return HttpClientModule.transform(
+        http,
+        (effect, request) =>
+          Effect.zipRight(warn, effect).pipe(Effect.tap((response) => refuseTlsOnly(endpoint, request, response))),
+      )
     }
     const tls = endpoint.tls
     const client = Either.flatMap(tls.material, (material) =>

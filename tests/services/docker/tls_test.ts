@@ -51,7 +51,7 @@ const pingWith = (host: string, certPath: string) =>
 const tlsEngine = engines.find((engine) => engine.name === "tcp with TLS")
 
 it.live(
-  "certificates the engine and devvy do not share are refused, each naming the file to fix",
+  "certificates the engine and devvy do not share, or no TLS at all, are refused, each naming what to fix",
   () =>
     Effect.gen(function* () {
       if (secondEngine._tag === "Missing") return yield* Effect.dieMessage(secondEngine.reason)
@@ -87,6 +87,13 @@ it.live(
       const badKey = yield* pingWith(host, mismatched)
       assert.equal(badKey._tag, "EngineTlsInvalid")
       assert.ok(badKey.message.includes(`${mismatched}/key.pem: the key does not belong to ${mismatched}/cert.pem`))
+
+      const withoutTls = yield* Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
+        Effect.flip,
+        Effect.provide(Layer.fresh(DockerEngine.at(host))),
+      )
+      assert.equal(withoutTls._tag, "EngineTlsInvalid")
+      assert.match(withoutTls.message, /DOCKER_TLS_VERIFY: it is not set, but the engine answers only TLS/)
 
       // The same engine with the right files answers: the refusals above were the certificates' doing.
       const info = yield* Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
