@@ -16,23 +16,24 @@ export const dockerLayer: Layer.Layer<DockerEngine> = DockerEngineLive.layerAt(D
 
 const inCi = Deno.env.get("CI") === "true"
 
-/** `ignore` only outside CI and only when the engine does not answer. */
-const needs = async (name: string, layer: Layer.Layer<DockerEngine>): Promise<{ ignore: boolean }> => {
-  if (inCi) return { ignore: false }
+/** Why the engine cannot be used, when it cannot; never asked in CI, where its tests must fail instead. */
+const unusable = async (layer: Layer.Layer<DockerEngine>): Promise<string | undefined> => {
+  if (inCi) return undefined
   const probe = await Effect.runPromiseExit(
     Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
       Effect.provide(layer),
     ),
   )
-  if (probe._tag === "Success") return { ignore: false }
+  if (probe._tag === "Success") return undefined
   const error = Cause.squash(probe.cause)
-  const reason = error instanceof Error ? error.message : String(error)
-  console.log(`skipping Docker integration tests on the ${name}: ${reason}`)
-  return { ignore: true }
+  return error instanceof Error ? error.message : String(error)
 }
 
+const localReason = await unusable(dockerLayer)
+if (localReason !== undefined) console.log(`skipping Docker integration tests on the local engine: ${localReason}`)
+
 /** Spread into a Deno.test definition, for tests of the local engine only. */
-export const needsEngine: { ignore: boolean } = await needs("local engine", dockerLayer)
+export const needsEngine: { ignore: boolean } = { ignore: localReason !== undefined }
 
 export interface TestEngine {
   /** Appended to each test's name. */
@@ -41,16 +42,22 @@ export interface TestEngine {
   readonly needs: { ignore: boolean }
 }
 
+const tlsReason = secondEngine._tag === "Missing" && !inCi ? secondEngine.reason : await unusable(secondEngineLayer)
+
 export const engines: ReadonlyArray<TestEngine> = [
   { name: "unix socket", layer: dockerLayer, needs: needsEngine },
-  {
-    name: "tcp with TLS",
-    layer: secondEngineLayer,
-    needs: secondEngine._tag === "Missing" && !inCi
-      ? (console.log(`skipping Docker integration tests over TLS: ${secondEngine.reason}`), { ignore: true })
-      : await needs("TLS engine", secondEngineLayer),
-  },
+  { name: "tcp with TLS", layer: secondEngineLayer, needs: { ignore: tlsReason !== undefined } },
 ]
+
+let toldTls = false
+
+/** Spread into a Deno.test definition, for tests of the TLS engine only; says once why they are skipped. */
+export const needsTlsEngine = (): { ignore: boolean } => {
+  // Said by the files that run tests over TLS, not by every file that needs only the local engine.
+  if (tlsReason !== undefined && !toldTls) console.log(`skipping Docker integration tests over TLS: ${tlsReason}`)
+  toldTls = true
+  return { ignore: tlsReason !== undefined }
+}
 
 /** Defines the test once per engine, its name followed by the engine's in brackets. */
 export const onEachEngine = <E>(
@@ -58,5 +65,6 @@ export const onEachEngine = <E>(
   body: () => Effect.Effect<void, E, DockerEngine | Scope.Scope>,
   options: Omit<Deno.TestDefinition, "name" | "fn"> = {},
 ): void => {
+  needsTlsEngine()
   for (const engine of engines) it.live(`${name} (${engine.name})`, body, engine.layer, { ...engine.needs, ...options })
 }

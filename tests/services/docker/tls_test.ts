@@ -8,7 +8,7 @@ import { Effect, Layer, Logger } from "effect"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { it } from "../../support/effect_test.ts"
 import { secondEngine } from "../../support/second_engine.ts"
-import { engines } from "./engine_support.ts"
+import { needsTlsEngine } from "./engine_support.ts"
 
 const tempDir = Effect.acquireRelease(
   Effect.promise(() => Deno.makeTempDir({ prefix: "devvy-tls-" })),
@@ -47,8 +47,6 @@ const pingWith = (host: string, certPath: string) =>
     Effect.flip,
     Effect.provide(Layer.fresh(DockerEngine.at(host, { tlsCertPath: certPath }))),
   )
-
-const tlsEngine = engines.find((engine) => engine.name === "tcp with TLS")
 
 it.live(
   "certificates the engine and devvy do not share, or no TLS at all, are refused, each naming what to fix",
@@ -102,7 +100,7 @@ it.live(
       assert.match(info.apiVersion, /^1\.\d+$/)
     }),
   Layer.empty,
-  tlsEngine?.needs ?? { ignore: true },
+  needsTlsEngine(),
 )
 
 it.live(
