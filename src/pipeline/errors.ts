@@ -2,19 +2,21 @@ import * as Schema from "effect/Schema"
 import { isOneOf } from "../domain/failure.ts"
 import { State } from "../domain/State.ts"
 import type { AgentWorkerFailed } from "../services/agent/AgentError.ts"
-import type { EngineUnreachable } from "../services/docker/DockerError.ts"
+import type { EngineTlsInvalid, EngineUnreachable } from "../services/docker/DockerError.ts"
 import type { ForgeUnavailable } from "../services/forge/ForgeError.ts"
 
 /**
  * Outages that retries have not outlasted: the ticket is not at fault, so it stays in its state for
- * `devvy resume` instead of failing (which would delete its workspace).
+ * `devvy resume` instead of failing (which would delete its workspace). Certificates the engine refuses
+ * are one too: fixing DOCKER_CERT_PATH is the operator's move, not a reason to throw the ticket away.
  */
-export type Outage = EngineUnreachable | ForgeUnavailable | AgentWorkerFailed
+export type Outage = EngineUnreachable | EngineTlsInvalid | ForgeUnavailable | AgentWorkerFailed
 
 type OutageTag = Outage["_tag"]
 
 export const outageTags = [
   "EngineUnreachable",
+  "EngineTlsInvalid",
   "ForgeUnavailable",
   "AgentWorkerFailed",
 ] as const satisfies ReadonlyArray<OutageTag>
