@@ -6,6 +6,7 @@ import assert from "node:assert/strict"
 import * as path from "node:path"
 import { Effect, Layer, Logger } from "effect"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
+import * as DockerEngineLive from "../../../src/services/docker/engine.ts"
 import { it } from "../../support/effect_test.ts"
 import { secondEngine } from "../../support/second_engine.ts"
 import { needsTlsEngine } from "./engine_support.ts"
@@ -45,7 +46,7 @@ const strangerCerts = (root: string) =>
 const pingWith = (host: string, certPath: string) =>
   Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
     Effect.flip,
-    Effect.provide(Layer.fresh(DockerEngine.at(host, { tlsCertPath: certPath }))),
+    Effect.provide(Layer.fresh(DockerEngineLive.layerAt(host, { tlsCertPath: certPath }))),
   )
 
 it.live(
@@ -88,18 +89,17 @@ it.live(
 
       const withoutTls = yield* Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
         Effect.flip,
-        Effect.provide(Layer.fresh(DockerEngine.at(host))),
+        Effect.provide(Layer.fresh(DockerEngineLive.layerAt(host))),
       )
       assert.equal(withoutTls._tag, "EngineTlsInvalid")
       assert.match(withoutTls.message, /DOCKER_TLS_VERIFY: it is not set, but the engine answers only TLS/)
 
       // The same engine with the right files answers: the refusals above were the certificates' doing.
       const info = yield* Effect.flatMap(DockerEngine, (docker) => docker.ping()).pipe(
-        Effect.provide(Layer.fresh(DockerEngine.at(host, { tlsCertPath: certPath }))),
+        Effect.provide(Layer.fresh(DockerEngineLive.layerAt(host, { tlsCertPath: certPath }))),
       )
       assert.match(info.apiVersion, /^1\.\d+$/)
     }),
-  Layer.empty,
   needsTlsEngine(),
 )
 
@@ -119,7 +119,6 @@ it.live(
       assert.ok(missing.message.includes(`${dir}/cert.pem: the file does not exist`), missing.message)
       assert.match(missing.message, /DOCKER_CERT_PATH \(default ~\/\.docker\) must hold ca\.pem/)
     }),
-  Layer.empty,
 )
 
 it.live(
@@ -146,10 +145,9 @@ it.live(
         }),
       )
       const host = `tcp://127.0.0.1:${server.addr.port}`
-      const docker = yield* DockerEngine.pipe(Effect.provide(Layer.fresh(DockerEngine.at(host))))
+      const docker = yield* DockerEngine.pipe(Effect.provide(Layer.fresh(DockerEngineLive.layerAt(host))))
       yield* Effect.provide(Effect.all([docker.ping(), docker.imageExists("x:1"), docker.imageExists("y:1")]), capture)
       assert.equal(warnings.length, 1, warnings.join("\n"))
       assert.match(warnings[0], new RegExp(`DOCKER_HOST is ${host} without TLS.*set DOCKER_TLS_VERIFY=1`))
     }),
-  Layer.empty,
 )
