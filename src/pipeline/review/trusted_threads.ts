@@ -12,11 +12,11 @@ export interface TrustRules {
 }
 
 /**
- * Whether a comment is a person's review (SPEC §4): not devvy's own, not a bot (a name ending in
- * `[bot]`), not an ignored author, and with words left once hidden text is stripped.
+ * Whether a comment is a person's review (SPEC §4): not devvy's own, not one whose author the forge
+ * distrusts (GitHub: an app, or no trusted association), not a bot (a name ending in `[bot]`), not an ignored author, and with words left once hidden text is stripped.
  */
 export const isTrustedComment = (comment: ReviewComment, rules: TrustRules): boolean => {
-  if (comment.isOwn) return false
+  if (comment.isOwn || !comment.authorTrusted) return false
   const name = comment.author.name.trim().toLowerCase()
   if (name.endsWith("[bot]")) return false
   const ignored = rules.ignoreAuthors.map((a) => a.trim().toLowerCase())

@@ -24,6 +24,14 @@ export interface AppConfigShape {
     readonly project: Option.Option<string>
     readonly pat: Option.Option<Redacted.Redacted<string>>
   }
+  readonly github: {
+    /** From the file or DEVVY_GITHUB_TOKEN/GH_TOKEN/GITHUB_TOKEN; `gh auth token` is asked only when a forge needs it. */
+    readonly token: Option.Option<Redacted.Redacted<string>>
+    /** Without a trailing slash. */
+    readonly apiUrl: string
+    readonly trustedAssociations: ReadonlyArray<string>
+    readonly watchLabel: string
+  }
   readonly agent: {
     readonly pollInterval: Duration.Duration
     readonly maxFixAttempts: number
@@ -101,6 +109,12 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
       orgUrl: Option.fromNullable(file.ado?.org_url?.replace(/\/+$/, "")),
       project: Option.fromNullable(file.ado?.project),
       pat: Option.fromNullable(file.ado?.pat),
+    },
+    github: {
+      token: Option.fromNullable(file.github?.token),
+      apiUrl: (file.github?.api_url ?? "https://api.github.com").replace(/\/+$/, ""),
+      trustedAssociations: file.github?.trusted_associations ?? ["OWNER", "MEMBER", "COLLABORATOR"],
+      watchLabel: file.github?.watch_label ?? "devvy",
     },
     agent: {
       pollInterval: Duration.seconds(file.agent?.poll_interval_seconds ?? 30),

@@ -33,6 +33,21 @@ const DockerHost = Schema.String.pipe(
   }),
 )
 
+/** GitHub's `author_association` values (REST comment payloads). */
+const associations = [
+  "OWNER",
+  "MEMBER",
+  "COLLABORATOR",
+  "CONTRIBUTOR",
+  "FIRST_TIME_CONTRIBUTOR",
+  "FIRST_TIMER",
+  "MANNEQUIN",
+  "NONE",
+] as const
+const AuthorAssociation = Schema.Literal(...associations).annotations({
+  message: (issue) => `expected one of ${associations.join(", ")}, got ${JSON.stringify(issue.actual)}`,
+})
+
 const Count = (min: number) =>
   Schema.Number.pipe(
     Schema.int({ message: (issue) => `expected a whole number, got ${JSON.stringify(issue.actual)}` }),
@@ -53,6 +68,12 @@ export const ConfigFile = Schema.Struct({
     org_url: Schema.optional(HttpUrl),
     project: Schema.optional(Text("a project name")),
     pat: Schema.optional(Schema.Redacted(Text("a personal access token"))),
+  })),
+  github: Schema.optional(Schema.Struct({
+    token: Schema.optional(Schema.Redacted(Text("a GitHub token"))),
+    api_url: Schema.optional(HttpUrl),
+    trusted_associations: Schema.optional(Schema.Array(AuthorAssociation)),
+    watch_label: Schema.optional(Text("a label name")),
   })),
   agent: Schema.optional(Schema.Struct({
     poll_interval_seconds: Schema.optional(Count(1)),
@@ -92,6 +113,10 @@ export const configKeys: ReadonlyArray<
   { key: "ado.org_url", env: ["DEVVY_ADO_ORG_URL"], kind: "string" },
   { key: "ado.project", env: ["DEVVY_ADO_PROJECT"], kind: "string" },
   { key: "ado.pat", env: ["DEVVY_ADO_PAT", "AZURE_DEVOPS_EXT_PAT"], kind: "string" },
+  { key: "github.token", env: ["DEVVY_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"], kind: "string" },
+  { key: "github.api_url", env: ["DEVVY_GITHUB_API_URL"], kind: "string" },
+  { key: "github.trusted_associations", env: ["DEVVY_GITHUB_TRUSTED_ASSOCIATIONS"], kind: "list" },
+  { key: "github.watch_label", env: ["DEVVY_GITHUB_WATCH_LABEL"], kind: "string" },
   { key: "agent.poll_interval_seconds", env: ["DEVVY_POLL_INTERVAL"], kind: "number" },
   { key: "agent.max_fix_attempts", env: ["DEVVY_MAX_FIX_ATTEMPTS"], kind: "number" },
   { key: "agent.opencode_config", env: ["DEVVY_OPENCODE_CONFIG"], kind: "string" },

@@ -39,6 +39,12 @@ export class ReviewComment extends Schema.Class<ReviewComment>("ReviewComment")(
   publishedAt: Schema.DateFromSelf,
   /** Written by the identity devvy acts as. */
   isOwn: Schema.Boolean,
+  /**
+   * The forge's own verdict on the author, before the pipeline's rules (bots, `ignore_authors`): false on
+   * GitHub for apps and for people whose association with the repository is not trusted. Forges with no
+   * such notion leave it true.
+   */
+  authorTrusted: Schema.optionalWith(Schema.Boolean, { default: () => true }),
 }) {}
 
 export class ReviewThread extends Schema.Class<ReviewThread>("ReviewThread")({
@@ -61,11 +67,11 @@ export interface NewPullRequest {
 export type ThreadStatus = "active" | "fixed" | "wontFix" | "closed"
 
 /**
- * One forge (SPEC §6): Azure DevOps, the local forge, later GitHub. A per-ticket value, built from the
+ * One forge (SPEC §6): Azure DevOps, GitHub, the local forge. A per-ticket value, built from the
  * ticket's repository URL, so a port with several adapters rather than a single service.
  */
 export class Forge extends Context.Tag("devvy/Forge")<Forge, {
-  readonly kind: "ado" | "local"
+  readonly kind: "ado" | "github" | "local"
   /** Who devvy acts as; comments by this identity are devvy's own. */
   readonly identity: Effect.Effect<Identity, ForgeError>
   readonly repository: Effect.Effect<Repository, ForgeError>

@@ -3,9 +3,11 @@ import * as Schema from "effect/Schema"
 /** 401, or the 203 sign-in page Azure DevOps answers a bad PAT with: never retried. */
 export class ForgeAuthFailed extends Schema.TaggedError<ForgeAuthFailed>()("ForgeAuthFailed", {
   url: Schema.String,
+  /** What to check; each forge names its own credential. */
+  hint: Schema.optionalWith(Schema.String, { default: () => "check the PAT and its scopes (Code: read & write)" }),
 }) {
   override get message(): string {
-    return `authentication failed at ${this.url}: check the PAT and its scopes (Code: read & write)`
+    return `authentication failed at ${this.url}: ${this.hint}`
   }
 }
 
@@ -13,9 +15,10 @@ export class ForgeAuthFailed extends Schema.TaggedError<ForgeAuthFailed>()("Forg
 export class ForgeNotFound extends Schema.TaggedError<ForgeNotFound>()("ForgeNotFound", {
   what: Schema.String,
   url: Schema.String,
+  hint: Schema.optionalWith(Schema.String, { default: () => "check the repository URL and project" }),
 }) {
   override get message(): string {
-    return `${this.what} not found at ${this.url}: check the repository URL and project`
+    return `${this.what} not found at ${this.url}: ${this.hint}`
   }
 }
 

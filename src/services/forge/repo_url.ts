@@ -3,6 +3,7 @@
  * before anything touches the network.
  */
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 
 /** An Azure DevOps (Services or Server) repository: the REST base, its project and name, the HTTPS clone URL. */
@@ -22,7 +23,17 @@ export class LocalRepoUrl extends Schema.TaggedClass<LocalRepoUrl>()("LocalRepoU
   path: Schema.String,
 }) {}
 
-export type RepoUrl = AdoRepoUrl | LocalRepoUrl
+/** A GitHub (github.com or Enterprise Server) repository: the REST base, owner, name and HTTPS clone URL. */
+export class GitHubRepoUrl extends Schema.TaggedClass<GitHubRepoUrl>()("GitHubRepoUrl", {
+  /** `https://api.github.com`, or `https://HOST/api/v3` on Enterprise Server. No slash at the end. */
+  apiUrl: Schema.String,
+  owner: Schema.String,
+  repo: Schema.String,
+  /** `https://github.com/{owner}/{repo}.git` (SSH URLs too: git authenticates over HTTPS with the token). */
+  cloneUrl: Schema.String,
+}) {}
+
+export type RepoUrl = AdoRepoUrl | GitHubRepoUrl | LocalRepoUrl
 
 export class RepoUrlInvalid extends Schema.TaggedError<RepoUrlInvalid>()("RepoUrlInvalid", {
   /** What was given, with any password in it masked. */
@@ -38,10 +49,76 @@ export class RepoUrlInvalid extends Schema.TaggedError<RepoUrlInvalid>()("RepoUr
 export interface RepoUrlHints {
   readonly orgUrl?: string | undefined
   readonly project?: string | undefined
+  /** `github.api_url`: its host is where Enterprise Server repositories live. */
+  readonly githubApiUrl?: string | undefined
 }
 
+/** The hints a loaded configuration gives (structurally, so this module stays free of the config service). */
+export const repoUrlHints = (config: {
+  readonly ado: { readonly orgUrl: Option.Option<string>; readonly project: Option.Option<string> }
+  readonly github: { readonly apiUrl: string }
+}): RepoUrlHints => ({
+  orgUrl: Option.getOrUndefined(config.ado.orgUrl),
+  project: Option.getOrUndefined(config.ado.project),
+  githubApiUrl: config.github.apiUrl,
+})
+
 const expected = "expected https://dev.azure.com/{org}/{project}/_git/{repo}, a Server URL such as " +
-  "https://host/tfs/{collection}/{project}/_git/{repo}, or a local path"
+  "https://host/tfs/{collection}/{project}/_git/{repo}, https://github.com/{owner}/{repo}, " +
+  "git@github.com:{owner}/{repo}.git, https://{host}/{owner}/{repo} on the host of github.api_url, or a local path"
+
+const GITHUB_API = "https://api.github.com"
+
+/** Where GitHub's web pages and git live for a REST base: github.com for api.github.com, else the API's own origin. */
+const githubWeb = (apiUrl: string): URL | undefined => {
+  if (!URL.canParse(apiUrl)) return undefined
+  const api = new URL(apiUrl)
+  return api.host.toLowerCase() === "api.github.com" ? new URL("https://github.com") : new URL(api.origin)
+}
+
+const githubName = /^[A-Za-z0-9_.-]+$/
+
+const github = (apiUrl: string, web: URL, owner: string, rawRepo: string): GitHubRepoUrl | undefined => {
+  const repo = rawRepo.replace(/\.git$/i, "")
+  if (!githubName.test(owner) || !githubName.test(repo)) return undefined
+  return new GitHubRepoUrl({
+    apiUrl: apiUrl.replace(/\/+$/, ""),
+    owner,
+    repo,
+    cloneUrl: `${web.origin}/${owner}/${repo}.git`,
+  })
+}
+
+/** `git@github.com:{owner}/{repo}.git`, `ssh://git@github.com/…`, and the same on the Enterprise host. */
+const githubSsh = /^(?:ssh:\/\/)?git@([^:/\s]+)[:/]([^/]+)\/([^/]+?)\/?$/i
+
+/**
+ * A GitHub repository URL, or undefined when the URL is not GitHub's. github.com always counts; another
+ * host only when it is `github.api_url`'s, over the same scheme (plain http only for emulators so configured).
+ */
+const parseGitHub = (input: string, hints: RepoUrlHints): GitHubRepoUrl | undefined => {
+  const configured = hints.githubApiUrl ?? GITHUB_API
+  const configuredWeb = githubWeb(configured)
+  const apiFor = (host: string) =>
+    configuredWeb !== undefined && host === configuredWeb.host.toLowerCase()
+      ? { api: configured, web: configuredWeb }
+      : host === "github.com"
+      ? { api: GITHUB_API, web: new URL("https://github.com") }
+      : undefined
+  const ssh = githubSsh.exec(input)
+  if (ssh) {
+    const target = apiFor(ssh[1].toLowerCase())
+    return target === undefined ? undefined : github(target.api, target.web, ssh[2], ssh[3])
+  }
+  if (!URL.canParse(input)) return undefined
+  const url = new URL(input)
+  const target = apiFor(url.host.toLowerCase())
+  if (target === undefined || url.protocol !== target.web.protocol || url.username !== "" || url.password !== "") {
+    return undefined
+  }
+  const segments = url.pathname.split("/").filter((s) => s !== "")
+  return segments.length === 2 ? github(target.api, target.web, segments[0], segments[1]) : undefined
+}
 
 const looksLocal = (input: string): boolean =>
   input.startsWith("/") || input === "." || input === ".." || input.startsWith("./") || input.startsWith("../") ||
@@ -75,6 +152,8 @@ export const parseRepoUrl = (raw: string, hints: RepoUrlHints = {}): Either.Eith
   const invalid = (reason: string) => Either.left(new RepoUrlInvalid({ url: masked(input), reason }))
   if (input === "") return invalid(`it is empty; ${expected}`)
   if (looksLocal(input)) return Either.right(new LocalRepoUrl({ path: input }))
+  const onGitHub = parseGitHub(input, hints)
+  if (onGitHub !== undefined) return Either.right(onGitHub)
 
   const ssh = sshForm.exec(input)
   if (ssh) {
@@ -98,7 +177,9 @@ export const parseRepoUrl = (raw: string, hints: RepoUrlHints = {}): Either.Eith
     return invalid(`${url.protocol.slice(0, -1)} URLs are not supported; ${expected}`)
   }
   if (url.password !== "") {
-    return invalid("it carries a password: remove it and set the PAT in the configuration (ado.pat) instead")
+    return invalid(
+      "it carries a password: remove it and set the PAT or token in the configuration (ado.pat, github.token) instead",
+    )
   }
 
   const segments = url.pathname.split("/").filter((s) => s !== "")

@@ -1,39 +1,15 @@
 import assert from "node:assert/strict"
-import { Duration, Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig, type AppConfigShape } from "../../../../src/services/config/AppConfig.ts"
 import { layer } from "../../../../src/services/forge/ado/AdoForge.ts"
 import { Forge } from "../../../../src/services/forge/Forge.ts"
 import { parseTicketRepoUrl } from "../../../../src/services/forge/forge_for.ts"
 import { startAdoEmulator } from "../../../support/ado_emulator/emulator.ts"
 import { it } from "../../../support/effect_test.ts"
+import { testConfig } from "../../../support/test_config.ts"
 import { HttpLive, PAT } from "./fixture.ts"
 
-const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => ({
-  path: "/home/user/.coding-agent.toml",
-  fileFound: true,
-  model: Option.none(),
-  repoUrl: Option.none(),
-  envFile: Option.none(),
-  ado: { orgUrl: Option.none(), project: Option.none(), pat: Option.none(), ...ado },
-  agent: {
-    pollInterval: Duration.seconds(30),
-    maxFixAttempts: 3,
-    opencodeConfig: Option.none(),
-    stallTimeout: Duration.minutes(10),
-    phaseTimeout: Duration.hours(1),
-    ignoreAuthors: [],
-    maxCostUsd: Option.none(),
-    maxTokens: Option.none(),
-  },
-  docker: {
-    host: "unix:///var/run/docker.sock",
-    workerImage: "w",
-    network: "bridge",
-    caBundle: Option.none(),
-    tlsCertPath: Option.none(),
-  },
-  git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
-})
+const config = (ado: Partial<AppConfigShape["ado"]>): AppConfigShape => testConfig({ ado })
 
 /** The URL parsed as the runner parses it, then the Azure DevOps forge built from it. */
 const forgeFor = (repoUrl: string, shape: AppConfigShape) =>

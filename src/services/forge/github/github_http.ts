@@ -1,0 +1,248 @@
+/**
+ * The one road to GitHub's REST API: headers, status classification (transient or permanent, decided here
+ * once), the primary and secondary rate limits waited out as GitHub documents them, `Link` pagination and
+ * Schema decoding.
+ */
+import { HttpClient } from "@effect/platform/HttpClient"
+import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected, ForgeUnavailable } from "../ForgeError.ts"
+import { GitHubError } from "./schemas.ts"
+
+export const API_VERSION = "2022-11-28"
+const USER_AGENT = "devvy"
+
+export const AUTH_HINT =
+  "check the token (github.token, DEVVY_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN or `gh auth login`): " +
+  "it may be mistyped, expired or revoked"
+const ACCESS_HINT = "the repository does not exist, or the token cannot see it (a fine-grained token must be " +
+  "granted this repository; a classic one needs the repo scope)"
+
+/** Throttling, server errors and dropped connections: worth another try. */
+class Transient extends Data.TaggedError("Transient")<{
+  readonly detail: string
+  /** How long GitHub asked us to wait (`retry-after`, or until `x-ratelimit-reset`). */
+  readonly wait: Option.Option<Duration.Duration>
+  /** A rate limit without a stated wait: at least a minute, then longer (GitHub's secondary-limit advice). */
+  readonly rateLimited: boolean
+  /** The server may have acted on the request before failing (a 500, a connection lost mid-answer). */
+  readonly maybeApplied: boolean
+}> {}
+
+/** The primary limit resets within the hour; a longer stated wait is not believed. */
+const MAX_WAIT = Duration.hours(1)
+const MAX_BACKOFF = Duration.minutes(15)
+
+const retryPolicy = Schedule.exponential("500 millis", 2).pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(5)),
+  Schedule.intersect(Schedule.identity<Transient | ForgeError>()),
+  Schedule.modifyDelay(([, error], delay) => {
+    if (error._tag !== "Transient") return delay
+    if (Option.isSome(error.wait)) return error.wait.value
+    // 0.5 s, 1 s, 2 s … becomes 60 s, 120 s, 240 s …: "wait at least one minute, then back off exponentially".
+    return error.rateLimited ? Duration.min(Duration.max(Duration.times(delay, 120), "1 minute"), MAX_BACKOFF) : delay
+  }),
+)
+
+const header = (response: HttpClientResponse, name: string): string | undefined => response.headers[name]
+
+const seconds = (value: string | undefined): number | undefined => {
+  if (value === undefined || value.trim() === "") return undefined
+  const n = Number(value)
+  return Number.isFinite(n) && n >= 0 ? n : undefined
+}
+
+/** `retry-after`, else `x-ratelimit-reset` when nothing remains, else none (the caller backs off). */
+const statedWait = (response: HttpClientResponse, nowMillis: number): Option.Option<Duration.Duration> => {
+  const retryAfter = seconds(header(response, "retry-after"))
+  if (retryAfter !== undefined) return Option.some(Duration.min(Duration.seconds(retryAfter), MAX_WAIT))
+  const reset = seconds(header(response, "x-ratelimit-reset"))
+  if (header(response, "x-ratelimit-remaining") === "0" && reset !== undefined) {
+    // One second past the reset: GitHub's clock and ours are not the same clock.
+    const millis = Math.max(0, reset * 1000 - nowMillis) + 1000
+    return Option.some(Duration.min(Duration.millis(millis), MAX_WAIT))
+  }
+  return Option.none()
+}
+
+const readError = (response: HttpClientResponse): Effect.Effect<Option.Option<GitHubError>> =>
+  response.text.pipe(
+    Effect.map((text) => Schema.decodeUnknownOption(Schema.parseJson(GitHubError))(text)),
+    Effect.orElseSucceed(() => Option.none()),
+  )
+
+/** "Validation Failed: A pull request already exists for o:b." — the nested messages carry the reason. */
+const describe = (error: Option.Option<GitHubError>, status: number): string =>
+  Option.match(error, {
+    onNone: () => `HTTP ${status}`,
+    onSome: (e) => {
+      const nested = (e.errors ?? []).map((x) =>
+        typeof x === "string" ? x : x.message ?? [x.resource, x.field, x.code].filter(Boolean).join(" ")
+      ).filter((x) => x !== "")
+      return nested.length === 0 ? e.message : `${e.message}: ${nested.join("; ")}`
+    },
+  })
+
+const isSecondaryLimit = (error: Option.Option<GitHubError>): boolean =>
+  Option.exists(error, (e) =>
+    /\bsecondary rate\b|abuse/i.test(e.message) ||
+    /secondary-rate-limits|#abuse-rate-limits/.test(e.documentation_url ?? ""))
+
+/** `<https://api…?page=2>; rel="next", <…>; rel="last"` → the next page's URL, as given. */
+export const nextLink = (link: string | undefined): Option.Option<string> => {
+  for (const part of (link ?? "").split(",")) {
+    const match = /<([^>]+)>\s*;\s*(.*)$/.exec(part.trim())
+    if (match && /\brel="?([^";]*\s)?next(\s[^";]*)?"?/.test(match[2])) return Option.some(match[1])
+  }
+  return Option.none()
+}
+
+export interface GitHubRequest<A, I> {
+  readonly method: "GET" | "POST" | "PATCH"
+  /** A path under the API base (`/repos/o/r`), or a URL GitHub gave (a `Link` header's). */
+  readonly path: string
+  /** What the caller was after, for the not-found message ("pull request 12"). */
+  readonly what: string
+  readonly schema: Schema.Schema<A, I>
+  readonly body?: unknown
+  readonly query?: Readonly<Record<string, string>>
+  /** A 404 here means the repository itself: say the token may lack access. */
+  readonly repositoryLevel?: boolean
+  /**
+   * False for a POST whose repetition would duplicate something (a comment): it is then retried only
+   * when the server surely did nothing, and the caller checks before trying again.
+   */
+  readonly idempotent?: boolean
+}
+
+export interface GitHubHttp {
+  readonly send: <A, I>(request: GitHubRequest<A, I>) => Effect.Effect<A, ForgeError>
+  /** Every page of a list, following `Link: rel="next"` (never building page URLs). */
+  readonly list: <A, I>(request: GitHubRequest<A, I>) => Effect.Effect<ReadonlyArray<A>, ForgeError>
+}
+
+export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
+  /** `https://api.github.com` or `https://HOST/api/v3`, no trailing slash. */
+  readonly apiUrl: string
+  readonly token: Redacted.Redacted<string>
+}) {
+  const http = yield* HttpClient
+  const origin = new URL(options.apiUrl).origin
+  const urlOf = (path: string) => path.startsWith("/") ? `${options.apiUrl}${path}` : path
+
+  const classify = <A, I>(request: GitHubRequest<A, I>, url: string, response: HttpClientResponse) =>
+    Effect.gen(function* () {
+      const { status } = response
+      if (status === 401) return yield* new ForgeAuthFailed({ url, hint: AUTH_HINT })
+      if (status === 403 || status === 429) {
+        const error = yield* readError(response)
+        const wait = statedWait(response, yield* Clock.currentTimeMillis)
+        if (Option.isSome(wait) || isSecondaryLimit(error) || status === 429) {
+          return yield* new Transient({
+            detail: `HTTP ${status}: ${describe(error, status)}`,
+            wait,
+            rateLimited: true,
+            maybeApplied: false,
+          })
+        }
+        return yield* new ForgeRejected({
+          url,
+          status,
+          detail: `${describe(error, status)} (the token may lack a permission: Contents, Pull requests and ` +
+            `Issues read and write)`,
+        })
+      }
+      if (status === 408 || status >= 500) {
+        return yield* new Transient({
+          detail: `HTTP ${status}: ${describe(yield* readError(response), status)}`,
+          wait: statedWait(response, yield* Clock.currentTimeMillis),
+          rateLimited: false,
+          maybeApplied: status !== 503,
+        })
+      }
+      if (status === 404) {
+        return yield* request.repositoryLevel === true
+          ? new ForgeNotFound({ what: request.what, url, hint: ACCESS_HINT })
+          : new ForgeNotFound({ what: request.what, url, hint: "check the repository URL and the number" })
+      }
+      if (status < 200 || status >= 300) {
+        return yield* new ForgeRejected({ url, status, detail: describe(yield* readError(response), status) })
+      }
+      const body = status === 204 ? [] : yield* response.json.pipe(
+        Effect.catchAll((error) =>
+          new Transient({
+            detail: `unreadable response: ${error.message}`,
+            wait: Option.none(),
+            rateLimited: false,
+            maybeApplied: true,
+          })
+        ),
+      )
+      const value = yield* Schema.decodeUnknown(request.schema)(body).pipe(
+        Effect.orDieWith((error) => new Error(`GitHub answered ${url} with an unexpected shape: ${error.message}`)),
+      )
+      return { value, next: nextLink(header(response, "link")) }
+    })
+
+  const execute = <A, I>(request: GitHubRequest<A, I>) => {
+    const url = urlOf(request.path)
+    // A Link header pointing elsewhere must not receive the token.
+    if (new URL(url).origin !== origin) {
+      return Effect.die(new Error(`GitHub pointed at ${url}, outside ${options.apiUrl}`))
+    }
+    const base = HttpClientRequest.make(request.method)(url).pipe(
+      HttpClientRequest.setUrlParams(request.query ?? {}),
+      HttpClientRequest.setHeaders({
+        authorization: `Bearer ${Redacted.value(options.token)}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": API_VERSION,
+        "user-agent": USER_AGENT,
+      }),
+    )
+    const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+    return http.execute(withBody).pipe(
+      Effect.catchTag(
+        "RequestError",
+        (error) =>
+          error.reason === "Transport"
+            ? new Transient({ detail: error.message, wait: Option.none(), rateLimited: false, maybeApplied: true })
+            : Effect.die(error),
+      ),
+      Effect.catchTag("ResponseError", (error) => Effect.die(error)),
+      Effect.flatMap((response) => classify(request, url, response)),
+      Effect.retry({
+        schedule: retryPolicy,
+        while: (error) => error._tag === "Transient" && (request.idempotent !== false || !error.maybeApplied),
+      }),
+      Effect.catchTag("Transient", (error) => new ForgeUnavailable({ url, detail: error.detail })),
+    )
+  }
+
+  const send = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<A, ForgeError> =>
+    Effect.map(execute(request), (page) => page.value)
+
+  const list = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<ReadonlyArray<A>, ForgeError> =>
+    Effect.gen(function* () {
+      const items: Array<A> = []
+      const pageSchema = Schema.Array(request.schema)
+      let page = yield* execute({ ...request, schema: pageSchema, query: { per_page: "100", ...request.query } })
+      items.push(...page.value)
+      // Bounded: 100 pages of 100 is far past any pull request devvy answers.
+      for (let i = 0; i < 100 && Option.isSome(page.next); i++) {
+        page = yield* execute({ ...request, path: page.next.value, schema: pageSchema, query: {} })
+        items.push(...page.value)
+      }
+      return items
+    })
+
+  return { send, list } satisfies GitHubHttp
+})
