@@ -113,7 +113,8 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     github: {
       token: Option.fromNullable(file.github?.token),
       apiUrl: (file.github?.api_url ?? "https://api.github.com").replace(/\/+$/, ""),
-      trustedAssociations: file.github?.trusted_associations ?? ["OWNER", "MEMBER", "COLLABORATOR"],
+      trustedAssociations: file.github?.trusted_associations?.map((a) => a.toUpperCase()) ??
+        ["OWNER", "MEMBER", "COLLABORATOR"],
       watchLabel: file.github?.watch_label ?? "devvy",
     },
     agent: {

@@ -44,9 +44,11 @@ const associations = [
   "MANNEQUIN",
   "NONE",
 ] as const
-const AuthorAssociation = Schema.Literal(...associations).annotations({
-  message: (issue) => `expected one of ${associations.join(", ")}, got ${JSON.stringify(issue.actual)}`,
-})
+const AuthorAssociation = Schema.String.pipe(
+  Schema.filter((s) => (associations as ReadonlyArray<string>).includes(s.toUpperCase()), {
+    message: (issue) => `expected one of ${associations.join(", ")}, got ${JSON.stringify(issue.actual)}`,
+  }),
+)
 
 const Count = (min: number) =>
   Schema.Number.pipe(

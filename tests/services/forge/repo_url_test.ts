@@ -125,7 +125,7 @@ Deno.test("local paths and file:// URLs belong to the local forge", () => {
 Deno.test("an empty URL, a bare word and a URL without /_git/ are refused with what was expected", () => {
   assert.match(invalid("  ").message, /empty/)
   assert.match(invalid("myrepo").message, /neither a URL nor a path.*\.\/myrepo/)
-  assert.match(invalid("https://github.com/owner/repo").message, /no \/_git\/\{repo\} part/)
+  assert.match(invalid("https://gitlab.com/owner/repo").message, /no \/_git\/\{repo\} part.*git@github.com/)
   assert.match(invalid("https://dev.azure.com/_git/repo").message, /no organization/)
   assert.match(invalid("https://dev.azure.com/org/proj/_git/").message, /no \/_git\/\{repo\} part/)
   assert.match(invalid("ftp://dev.azure.com/org/proj/_git/repo").message, /ftp URLs are not supported/)
