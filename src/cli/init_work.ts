@@ -5,14 +5,17 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { AppConfig } from "../services/config/AppConfig.ts"
+import { AppConfig, type AppConfigShape } from "../services/config/AppConfig.ts"
 import { DevvyPaths } from "../services/config/DevvyPaths.ts"
 import { parseRepoUrl } from "../services/forge/repo_url.ts"
 import { type ConfigValues, writeConfig } from "../services/config/write_config.ts"
 import type { InitFlags } from "./init.ts"
+import { checkAzureDevOps, checkGitHub } from "./init_check.ts"
 import { stdinIsTerminal } from "./ui/terminal.ts"
 import { modelPrompt } from "./ui/models.ts"
 import { UsageError } from "./usage_error.ts"
+
+type ForgeChoice = "ado" | "github" | "local"
 
 /** A flag's value, else a prompt on a terminal, else nothing (or a usage error for a required value). */
 const ask = <A>(
@@ -36,38 +39,96 @@ const optionalText = (message: string, current: Option.Option<string>) =>
     ...Option.match(current, { onNone: () => ({}), onSome: (value) => ({ default: value }) }),
   })
 
-/** Asks Azure DevOps who the PAT is, and for the repository when one is given, before anything is saved. */
-const checkAzureDevOps = (values: ConfigValues) =>
+type ForgeFlag = "orgUrl" | "project" | "pat" | "githubToken" | "githubApiUrl"
+
+const forgeFlags: Record<ForgeChoice, ReadonlyArray<ForgeFlag>> = {
+  ado: ["orgUrl", "project", "pat"],
+  github: ["githubToken", "githubApiUrl"],
+  local: [],
+}
+const flagName: Record<ForgeFlag, string> = {
+  orgUrl: "--org-url",
+  project: "--project",
+  pat: "--pat",
+  githubToken: "--github-token",
+  githubApiUrl: "--github-api-url",
+}
+const given = (flags: InitFlags, forge: ForgeChoice) => forgeFlags[forge].filter((key) => Option.isSome(flags[key]))
+
+/** Without --forge: the forge whose flags were given, else the repository URL's, else none (ask, or local). */
+const impliedForge = (flags: InitFlags, current: AppConfigShape): Option.Option<ForgeChoice> => {
+  if (given(flags, "ado").length > 0) return Option.some("ado")
+  if (given(flags, "github").length > 0) return Option.some("github")
+  const url = Option.orElse(flags.repoUrl, () => current.repoUrl)
+  if (Option.isNone(url)) return Option.none()
+  const parsed = parseRepoUrl(url.value, {
+    orgUrl: Option.getOrUndefined(current.ado.orgUrl),
+    githubApiUrl: Option.getOrElse(flags.githubApiUrl, () => current.github.apiUrl),
+  })
+  if (Either.isLeft(parsed)) return Option.none()
+  return Option.some(
+    parsed.right._tag === "AdoRepoUrl" ? "ado" : parsed.right._tag === "GitHubRepoUrl" ? "github" : "local",
+  )
+}
+
+const forgePrompt = (initial: Option.Option<ForgeChoice>) => {
+  const choices = [
+    { title: "Azure DevOps", value: "ado" as const },
+    { title: "GitHub (github.com or Enterprise Server)", value: "github" as const },
+    { title: "Local only (no account: repositories on this machine)", value: "local" as const },
+  ]
+  const first = Option.getOrElse(initial, () => "ado" as const)
+  // The current forge first, so Enter keeps it.
+  return Prompt.select({
+    message: "Forge",
+    choices: [...choices.filter((c) => c.value === first), ...choices.filter((c) => c.value !== first)],
+  })
+}
+
+/** Only the chosen forge's questions; flags that belong to another forge are a mistake worth saying. */
+const forgeValues = (forge: ForgeChoice, flags: InitFlags, current: AppConfigShape) =>
   Effect.gen(function* () {
-    const orgUrl = values["ado.org_url"]
-    const pat = values["ado.pat"]
-    if (orgUrl === undefined || pat === undefined) {
-      return yield* new UsageError({ detail: "--check needs the org URL and the PAT (--org-url, --pat)" })
+    const others = (Object.keys(forgeFlags) as ReadonlyArray<ForgeChoice>)
+      .filter((f) => f !== forge)
+      .flatMap((f) => given(flags, f))
+    if (others.length > 0) {
+      const names = others.map((key) => flagName[key]).join(", ")
+      return yield* new UsageError({ detail: `${names} ${others.length > 1 ? "are" : "is"} not for --forge ${forge}` })
     }
-    const repo = values.repo_url === undefined
-      ? undefined
-      : parseRepoUrl(values.repo_url, { orgUrl, project: values["ado.project"] })
-    const target = repo !== undefined && Either.isRight(repo) && repo.right._tag === "AdoRepoUrl"
-      ? repo.right
-      : undefined
-    // The Azure DevOps client is loaded only for --check, so that init without it stays light.
-    const [AdoForge, FetchHttpClient] = yield* Effect.promise(() =>
-      Promise.all([import("../services/forge/ado/AdoForge.ts"), import("@effect/platform/FetchHttpClient")])
-    )
-    yield* Effect.gen(function* () {
-      const forge = yield* AdoForge.make({
-        orgUrl: target?.orgUrl ?? orgUrl.replace(/\/+$/, ""),
-        project: target?.project ?? values["ado.project"] ?? "",
-        repo: target?.repo ?? "",
-        pat: Redacted.make(pat),
-      })
-      const me = yield* forge.identity
-      yield* Console.log(`The PAT works: signed in as ${me.name}.`)
-      if (target !== undefined) {
-        const repository = yield* forge.repository
-        yield* Console.log(`Repository ${repository.name} found; default branch ${repository.defaultBranch}.`)
-      }
-    }).pipe(Effect.provide(FetchHttpClient.layer))
+    const filled = (value: Option.Option<string>) => Option.getOrUndefined(Option.filter(value, (v) => v.trim() !== ""))
+    if (forge === "ado") {
+      const orgUrl = yield* ask(flags.orgUrl, optionalText("Azure DevOps org URL", current.ado.orgUrl), undefined)
+      const project = yield* ask(flags.project, optionalText("Azure DevOps project", current.ado.project), undefined)
+      const pat = yield* ask(
+        Option.map(flags.pat, Redacted.make),
+        Prompt.password({ message: "Azure DevOps PAT (Enter to keep or skip)" }),
+        undefined,
+      )
+      return {
+        "ado.org_url": filled(orgUrl),
+        "ado.project": filled(project),
+        "ado.pat": filled(Option.map(pat, Redacted.value)),
+      } satisfies ConfigValues
+    }
+    if (forge === "github") {
+      const apiUrl = yield* ask(
+        flags.githubApiUrl,
+        optionalText("GitHub API URL (Enterprise Server: https://HOST/api/v3)", Option.some(current.github.apiUrl)),
+        undefined,
+      )
+      const token = yield* ask(
+        Option.map(flags.githubToken, Redacted.make),
+        Prompt.password({ message: "GitHub token (Enter to keep, or to use GH_TOKEN, GITHUB_TOKEN or gh)" }),
+        undefined,
+      )
+      const api = filled(apiUrl)
+      return {
+        // The default is not written down, so a later change of default reaches this user too.
+        "github.api_url": api === undefined || api.replace(/\/+$/, "") === "https://api.github.com" ? undefined : api,
+        "github.token": filled(Option.map(token, Redacted.value)),
+      } satisfies ConfigValues
+    }
+    return {} satisfies ConfigValues
   })
 
 /** Asks for what the flags leave out (on a terminal), then writes the config file. */
@@ -76,26 +137,25 @@ export const setUp = (flags: InitFlags) =>
     const paths = yield* DevvyPaths
     const current = yield* AppConfig
     const model = yield* ask(flags.model, modelPrompt(Option.getOrUndefined(current.model)), { flag: "model" })
-    const orgUrl = yield* ask(flags.orgUrl, optionalText("Azure DevOps org URL", current.ado.orgUrl), undefined)
-    const project = yield* ask(flags.project, optionalText("Azure DevOps project", current.ado.project), undefined)
-    const pat = yield* ask(
-      Option.map(flags.pat, Redacted.make),
-      Prompt.password({ message: "Azure DevOps PAT (Enter to keep or skip)" }),
-      undefined,
-    )
+    const implied = impliedForge(flags, current)
+    const forge: ForgeChoice = Option.isSome(flags.forge)
+      ? flags.forge.value
+      : stdinIsTerminal()
+      ? yield* Prompt.run(forgePrompt(implied))
+      : Option.getOrElse(implied, () => "local" as const)
+    const forgeSettings = yield* forgeValues(forge, flags, current)
     const repoUrl = yield* ask(flags.repoUrl, optionalText("Default repository URL", current.repoUrl), undefined)
     const envFile = yield* ask(flags.envFile, optionalText(".env file to copy in", current.envFile), undefined)
 
     const filled = (value: Option.Option<string>) => Option.getOrUndefined(Option.filter(value, (v) => v.trim() !== ""))
     const values: ConfigValues = {
       model: filled(model),
-      "ado.org_url": filled(orgUrl),
-      "ado.project": filled(project),
-      "ado.pat": filled(Option.map(pat, Redacted.value)),
+      ...forgeSettings,
       repo_url: filled(repoUrl),
       env_file: filled(envFile),
     }
-    if (flags.check) yield* checkAzureDevOps(values)
+    if (flags.check && forge === "ado") yield* checkAzureDevOps(values)
+    if (flags.check && forge === "github") yield* checkGitHub(values, current)
     yield* writeConfig(paths.config, values)
     yield* Console.log(`Wrote ${paths.config} (mode 600).`)
   })
