@@ -1,6 +1,7 @@
 import assert from "node:assert/strict"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { it } from "../../../support/effect_test.ts"
+import { type RecordedSpan, recordingTracer } from "../../../support/recording_tracer.ts"
 import { makeFake, prPayload, repoPayload, TOKEN, user } from "./fake_github.ts"
 import { forgeOver } from "./fake_github.ts"
 
@@ -278,3 +279,20 @@ it.effect("the own identity comes from GET /user and marks devvy's comments", ()
       const [thread] = yield* forge.threads(4)
       assert.equal(thread.comments[0].isOwn, true)
     })), Layer.empty)
+
+it.effect("each request has its span, with the status and without the token anywhere", () => {
+  const spans: Array<RecordedSpan> = []
+  return withForge((fake) => {
+    fake.on("GET", "/repos/octo/web/pulls", { body: [prPayload(4)] })
+  }, (forge) =>
+    Effect.gen(function* () {
+      yield* forge.findPullRequest("agent/abc123").pipe(Effect.withTracer(recordingTracer(spans)))
+      const names = spans.map((s) => s.name)
+      assert.ok(names.includes("GitHub.findPullRequest"))
+      const http = spans.filter((s) => s.name.startsWith("http.client"))
+      assert.equal(http.length, 2, "the repository and the pull request list")
+      assert.ok(http.every((s) => s.attributes.get("http.response.status_code") === 200))
+      const everything = JSON.stringify(spans.map((s) => [s.name, [...s.attributes.entries()].map(String)]))
+      assert.ok(!everything.includes(TOKEN) && !everything.includes(btoa(`x-access-token:${TOKEN}`)))
+    }))
+}, Layer.empty)
