@@ -4,11 +4,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, Identity, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
+import { capText, onceSucceeded } from "../forge_effects.ts"
 import type { AdoRepoUrl } from "../repo_url.ts"
 import { API_VERSION_PREVIEW, basicAuth, makeAdoHttp } from "./ado_http.ts"
 import { stripHeads, toPullRequest, toRepository, toThread } from "./mapping.ts"
@@ -22,21 +22,9 @@ export interface AdoForgeOptions {
   readonly pat: Redacted.Redacted<string>
 }
 
-/** Azure DevOps refuses longer descriptions; the rest of a long summary is not worth a failed ticket. */
+/** Azure DevOps refuses longer descriptions. */
 export const MAX_DESCRIPTION = 4000
-const TRUNCATED = "\n\n… (truncated)"
-
-export const capDescription = (text: string): string =>
-  text.length <= MAX_DESCRIPTION ? text : text.slice(0, MAX_DESCRIPTION - TRUNCATED.length) + TRUNCATED
-
-/** Runs `effect` until it succeeds once, then answers from memory; failures are not kept. */
-const onceSucceeded = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.map(Ref.make(Option.none<A>()), (ref) =>
-    Effect.flatMap(Ref.get(ref), (cached) =>
-      Option.match(cached, {
-        onSome: Effect.succeed,
-        onNone: () => Effect.tap(effect, (value) => Ref.set(ref, Option.some(value))),
-      })))
+export const capDescription = capText(MAX_DESCRIPTION)
 
 const isDuplicate = (error: ForgeError): boolean =>
   error._tag === "ForgeRejected" && (error.status === 409 || error.status === 400) &&

@@ -6,11 +6,11 @@ import * as Encoding from "effect/Encoding"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, type NewPullRequest, Repository } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
+import { capText, onceSucceeded } from "../forge_effects.ts"
 import type { GitHubRepoUrl } from "../repo_url.ts"
 import { makeGitHubHttp } from "./github_http.ts"
 import { parseThreadId, quotedReply, toIdentity, toPullRequest, toThreads } from "./mapping.ts"
@@ -37,22 +37,11 @@ export interface GitHubForgeOptions {
 
 /** GitHub refuses longer bodies ("body is too long (maximum is 65536 characters)"). */
 export const MAX_BODY = 65536
-const TRUNCATED = "\n\n… (truncated)"
-const capBody = (text: string): string =>
-  text.length <= MAX_BODY ? text : text.slice(0, MAX_BODY - TRUNCATED.length) + TRUNCATED
+const capBody = capText(MAX_BODY)
 
 /** The header actions/checkout gives git: basic auth of `x-access-token:TOKEN`, base64 on one line. */
 export const gitAuthHeader = (token: Redacted.Redacted<string>): Redacted.Redacted<string> =>
   Redacted.make(`Authorization: Basic ${Encoding.encodeBase64(`x-access-token:${Redacted.value(token)}`)}`)
-
-/** Runs `effect` until it succeeds once, then answers from memory; failures are not kept. */
-const onceSucceeded = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.map(Ref.make(Option.none<A>()), (ref) =>
-    Effect.flatMap(Ref.get(ref), (cached) =>
-      Option.match(cached, {
-        onSome: Effect.succeed,
-        onNone: () => Effect.tap(effect, (value) => Ref.set(ref, Option.some(value))),
-      })))
 
 const isDuplicate = (error: ForgeError): boolean =>
   error._tag === "ForgeRejected" && error.status === 422 && /already exists/i.test(error.detail)
