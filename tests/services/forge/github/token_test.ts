@@ -1,7 +1,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import assert from "node:assert/strict"
-import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { ConfigProvider, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { AppConfig, loadConfig } from "../../../../src/services/config/AppConfig.ts"
@@ -9,9 +9,11 @@ import { DevvyPaths } from "../../../../src/services/config/DevvyPaths.ts"
 import { layer } from "../../../../src/services/forge/github/GitHubForge.ts"
 import { ghHostOf, resolveToken } from "../../../../src/services/forge/github/token.ts"
 import { Forge } from "../../../../src/services/forge/Forge.ts"
-import { forgeLayerFor } from "../../../../src/pipeline/forge_for.ts"
+import { forgeLayerFor, parseTicketRepoUrl } from "../../../../src/services/forge/forge_for.ts"
+import { GitHubRepoUrl } from "../../../../src/services/forge/repo_url.ts"
 import { it } from "../../../support/effect_test.ts"
-import { makeTempDir } from "../../../support/temp_home.ts"
+import { makeTempDir, storeAt } from "../../../support/temp_home.ts"
+import { LocalPullRequests } from "../../../../src/services/forge/local/LocalPullRequests.ts"
 import { testConfig } from "../../../support/test_config.ts"
 import { makeFake, repoPayload } from "./fake_github.ts"
 
@@ -28,6 +30,13 @@ const load = (text: string, env: Record<string, string>) =>
 
 const tokenOf = (config: { readonly github: { readonly token: Option.Option<Redacted.Redacted<string>> } }) =>
   Option.getOrUndefined(Option.map(config.github.token, Redacted.value))
+
+/** The URL parsed as the runner parses it: a GitHub repository, or the test fails. */
+const githubRepo = (url: string) => {
+  const parsed = parseTicketRepoUrl(url, testConfig())
+  assert.ok(Either.isRight(parsed) && parsed.right instanceof GitHubRepoUrl, `${url} is a GitHub URL`)
+  return parsed.right
+}
 
 const fileWithToken = `[github]\ntoken = "from-file"\n`
 
@@ -93,7 +102,7 @@ it.effect("the layer builds a GitHub forge from a github.com URL with gh's token
     const gh = () => Effect.succeed(Option.some(Redacted.make("from-gh")))
     const forge = yield* Effect.provide(
       Forge,
-      layer("git@github.com:octo/web.git", gh).pipe(
+      layer(githubRepo("git@github.com:octo/web.git"), gh).pipe(
         Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, testConfig()), fake.layer, NodeCommandExecutor.layer)),
         Layer.provide(NodeFileSystem.layer),
       ),
@@ -109,7 +118,7 @@ it.effect("with no token anywhere the layer says which settings to set", () =>
     const gh = () => Effect.succeed(Option.none())
     const error = yield* Effect.flip(Effect.provide(
       Forge,
-      layer("https://github.com/octo/web", gh).pipe(
+      layer(githubRepo("https://github.com/octo/web"), gh).pipe(
         Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, testConfig()), fake.layer, NodeCommandExecutor.layer)),
         Layer.provide(NodeFileSystem.layer),
       ),
@@ -123,14 +132,11 @@ it.effect("the forge for a github.com repository URL is GitHub's", () =>
     const config = testConfig({ github: { token: Option.some(Redacted.make("t")) } })
     const forge = yield* Effect.provide(
       Forge,
-      forgeLayerFor("https://github.com/octo/web", config).pipe(
+      forgeLayerFor(githubRepo("https://github.com/octo/web")).pipe(
         Layer.provide(Layer.mergeAll(Layer.succeed(AppConfig, config), makeFake().layer, NodeCommandExecutor.layer)),
         Layer.provide(NodeFileSystem.layer),
-        Layer.provide(Layer.succeed(
-          (yield* Effect.promise(() => import("../../../../src/services/forge/local/LocalPullRequests.ts")))
-            .LocalPullRequests,
-          {} as never,
-        )),
+        // The local forge's records are not reached for a GitHub URL.
+        Layer.provide(LocalPullRequests.Default.pipe(Layer.provide(storeAt(yield* makeTempDir())))),
       ),
     )
     assert.equal(forge.kind, "github")
