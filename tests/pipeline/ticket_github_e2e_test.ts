@@ -4,14 +4,11 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
-import { cli, driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { startGithubEmulator } from "../support/github_emulator/emulator.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { awaitReview } from "./support/review_driver.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { mockModelSettings, pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const token = "ghp_emulated" + "7".repeat(28)
 const repoFiles = {
@@ -43,19 +40,11 @@ it.live(
     "bots, outsiders and hidden text ignored, kill -9 in WAIT_FOR_REVIEW resumes with nothing doubled, MERGED",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const gh = yield* startGithubEmulator({ token, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({
+      const { cli: run, home, model } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply },
-      }))
-      const run = cli(home, {
-        ...mockModelSettings(home, model, workerImage),
-        DEVVY_POLL_INTERVAL: "1",
-        DEVVY_GITHUB_TOKEN: token,
-        DEVVY_GITHUB_API_URL: gh.apiUrl,
-      })
+      }, { DEVVY_GITHUB_TOKEN: token, DEVVY_GITHUB_API_URL: gh.apiUrl })
       const started = yield* run(
         "run",
         "-d",
@@ -68,8 +57,6 @@ it.live(
       )
       assert.equal(started.code, 0, started.stderr)
       const id = started.stdout.trim()
-      // Whatever happens to the test, no driver or worker of this ticket outlives it.
-      yield* Effect.addFinalizer(() => Effect.ignore(run("cancel", id)))
 
       const killAndResume = Effect.gen(function* () {
         const seen = yield* until(statusOf(run, id), (s) =>
@@ -160,26 +147,21 @@ it.live(
   "a GitHub pull request closed without merging ends the ticket FAILED",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const gh = yield* startGithubEmulator({ token, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
-      const settings = { DEVVY_GITHUB_TOKEN: token, DEVVY_GITHUB_API_URL: gh.apiUrl }
+      const { pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, {
+        DEVVY_GITHUB_TOKEN: token,
+        DEVVY_GITHUB_API_URL: gh.apiUrl,
+      })
       yield* Effect.gen(function* () {
         const store = yield* TicketStore
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "d",
-          repoUrl: gh.repoUrl("web"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(gh.repoUrl("web"))
         yield* Effect.forkScoped(awaitReview(ticket.id).pipe(Effect.flatMap((pr) => gh.review.close("web", pr))))
         const exit = yield* Effect.exit(driveTicket(ticket.id, () => Effect.void))
         assert.equal(exit._tag, "Failure")
         const ended = yield* store.get(ticket.id)
         assert.equal(ended.state, "FAILED")
         assert.equal(ended.error, "pull request abandoned")
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   options,
