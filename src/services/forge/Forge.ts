@@ -62,6 +62,8 @@ export interface NewPullRequest {
   readonly targetBranch: string
   readonly title: string
   readonly description: string
+  /** Azure DevOps work items the pull request links to (`workItemRefs`); other forges ignore them. */
+  readonly workItemIds?: ReadonlyArray<number>
 }
 
 export type ThreadStatus = "active" | "fixed" | "wontFix" | "closed"

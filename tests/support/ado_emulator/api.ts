@@ -1,9 +1,10 @@
 /** What tests see of the emulator: its options, faults, recorded requests and controls. */
 import type { Effect } from "effect"
 import type { MergeOutcome, RepoSource } from "../git_server/git.ts"
-import type { IdentityRef, PullRequestRecord, ThreadRecord } from "./model.ts"
+import type { IdentityRef, PullRequestRecord, ThreadRecord, WorkItemRecord } from "./model.ts"
+import type { NewWorkItem } from "./state.ts"
 
-export type { IdentityRef, MergeOutcome, PullRequestRecord, RepoSource, ThreadRecord }
+export type { IdentityRef, MergeOutcome, NewWorkItem, PullRequestRecord, RepoSource, ThreadRecord, WorkItemRecord }
 
 export interface RepoSeed extends RepoSource {
   readonly name: string
@@ -75,9 +76,10 @@ export interface AdoEmulator {
   /** The next `times` pull-request lists answer empty, so a client races a create it cannot see yet. */
   readonly staleListings: (times: number) => Effect.Effect<void>
   readonly threads: (pullRequestId: number) => Effect.Effect<ReadonlyArray<ThreadRecord>>
-  readonly addWorkItem: (
-    item: { readonly title: string; readonly description?: string; readonly type?: string },
-  ) => Effect.Effect<number>
+  /** Adds a work item to the project; returns its id. */
+  readonly addWorkItem: (item: NewWorkItem) => Effect.Effect<number>
+  /** A work item as stored: its fields, relations (links to pull requests) and comments. */
+  readonly workItem: (id: number) => Effect.Effect<WorkItemRecord>
   /** Scripted reviewer actions, as a person in the Azure DevOps web UI would do them. */
   readonly review: {
     /** Opens a thread; returns its id (its first comment is id 1). */

@@ -173,7 +173,13 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
       staleListings: (times) => die(() => void (state.staleListings = times)),
       pullRequests: die(() => structuredClone(state.pullRequests)),
       threads: (id) => die(() => structuredClone(state.threadsOf(id))),
-      addWorkItem: (item) => die(() => state.addWorkItem({ type: "User Story", ...item }).id),
+      addWorkItem: (item) => die(() => state.addWorkItem(item).id),
+      workItem: (id) =>
+        die(() => {
+          const item = state.workItem(id)
+          if (item === undefined) throw new Error(`the emulator has no work item ${id}`)
+          return structuredClone(item)
+        }),
       review: {
         comment: (prId, { content, filePath, line, author }) =>
           die(() => {

@@ -69,12 +69,26 @@ export interface ThreadRecord {
   isDeleted: boolean
 }
 
+export interface WorkItemRelation {
+  readonly rel: string
+  readonly url: string
+  readonly attributes: Readonly<Record<string, unknown>>
+}
+
+export interface WorkItemCommentRecord {
+  readonly id: number
+  readonly text: string
+  readonly createdBy: IdentityRef
+  readonly createdDate: string
+}
+
+/** Fields by reference name (`System.Title`, HTML in the multiline ones), as Azure Boards keeps them. */
 export interface WorkItemRecord {
   readonly id: number
-  readonly title: string
-  /** HTML, as Azure DevOps stores it. */
-  readonly description?: string
-  readonly type: string
+  rev: number
+  readonly fields: Record<string, unknown>
+  readonly relations: Array<WorkItemRelation>
+  readonly comments: Array<WorkItemCommentRecord>
 }
 
 export interface Scope {
@@ -180,19 +194,31 @@ export const threadJson = (thread: ThreadRecord) => ({
   isDeleted: thread.isDeleted,
 })
 
-export const workItemJson = (scope: Scope, item: WorkItemRecord) => ({
+/** `relations` only at `$expand=relations` or `all`; empty fields are left out altogether. */
+export const workItemJson = (scope: Scope, item: WorkItemRecord, withRelations = false) => ({
   id: item.id,
-  rev: 1,
+  rev: item.rev,
   fields: {
     "System.AreaPath": scope.projectName,
     "System.TeamProject": scope.projectName,
-    "System.WorkItemType": item.type,
-    "System.State": "Active",
-    "System.Title": item.title,
-    // Empty fields are left out altogether.
-    ...(item.description === undefined || item.description === "" ? {} : { "System.Description": item.description }),
+    ...Object.fromEntries(Object.entries(item.fields).filter(([, v]) => v !== undefined && v !== "")),
   },
+  ...(withRelations && item.relations.length > 0 ? { relations: item.relations } : {}),
   url: `${scope.orgUrl}/${scope.projectId}/_apis/wit/workItems/${item.id}`,
+})
+
+export const workItemCommentJson = (scope: Scope, workItemId: number, comment: WorkItemCommentRecord) => ({
+  workItemId,
+  id: comment.id,
+  version: 1,
+  text: comment.text,
+  renderedText: comment.text,
+  format: "html",
+  createdBy: comment.createdBy,
+  createdDate: comment.createdDate,
+  modifiedBy: comment.createdBy,
+  modifiedDate: comment.createdDate,
+  url: `${scope.orgUrl}/${scope.projectId}/_apis/wit/workItems/${workItemId}/comments/${comment.id}`,
 })
 
 const threadStatuses = ["unknown", "active", "fixed", "wontFix", "closed", "byDesign", "pending"]

@@ -8,9 +8,9 @@ import {
   type ThreadContext,
   threadJson,
   threadStatusOf,
-  workItemJson,
 } from "./model.ts"
 import { resolveRef, runGit } from "../git_server/git.ts"
+import { handleWorkItems } from "./work_items.ts"
 import type { EmulatorState } from "./state.ts"
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
@@ -102,15 +102,9 @@ export const handleRest = async (
   if (words[1] !== "_apis") return notFound.route()
   const scope = state.scope
 
-  if (words[2] === "wit" && words[3] === "workitems" && words.length === 5 && method === "GET") {
-    const item = state.workItems.find((w) => String(w.id) === rest[4])
-    return item === undefined
-      ? fail(
-        404,
-        `TF401232: Work item ${rest[4]} does not exist, or you do not have permissions to read it.`,
-        "WorkItemUnauthorizedAccessException",
-      )
-      : json(200, workItemJson(scope, item))
+  if (words[2] === "wit") {
+    return handleWorkItems(state, request, words.slice(3), body, (status, value) => json(status, value), state.owner) ??
+      notFound.route()
   }
 
   if (words[2] !== "git") return notFound.route()
@@ -199,6 +193,14 @@ export const handleRest = async (
       createdBy: state.owner,
       workItemRefs,
     })
+    // Azure DevOps links each referenced work item back to the pull request.
+    for (const id of workItemRefs) {
+      state.workItem(Number(id))?.relations.push({
+        rel: "ArtifactLink",
+        url: `vstfs:///Git/PullRequestId/${scope.projectId}%2F${repo.id}%2F${pr.pullRequestId}`,
+        attributes: { name: "Pull Request" },
+      })
+    }
     return json(201, pullRequestJson(scope, repo, pr))
   }
 

@@ -170,12 +170,41 @@ export class EmulatorState {
     pr.closedDate = now()
   }
 
-  addWorkItem(input: Omit<WorkItemRecord, "id"> & { readonly id?: number }): WorkItemRecord {
+  addWorkItem(input: NewWorkItem): WorkItemRecord {
     const item: WorkItemRecord = {
-      ...input,
       id: input.id ?? this.workItems.reduce((max, w) => Math.max(max, w.id), 0) + 1,
+      rev: 1,
+      fields: {
+        "System.WorkItemType": input.type ?? "User Story",
+        "System.State": input.state ?? "Active",
+        "System.Title": input.title,
+        "System.Description": input.description,
+        "Microsoft.VSTS.TCM.ReproSteps": input.reproSteps,
+        "Microsoft.VSTS.Common.AcceptanceCriteria": input.acceptanceCriteria,
+        "System.Tags": input.tags?.join("; "),
+      },
+      relations: [],
+      comments: [],
     }
     this.workItems.push(item)
     return item
   }
+
+  workItem(id: number): WorkItemRecord | undefined {
+    return this.workItems.find((w) => w.id === id)
+  }
+}
+
+export interface NewWorkItem {
+  readonly id?: number
+  readonly title: string
+  /** HTML, as Azure Boards stores it. */
+  readonly description?: string
+  readonly reproSteps?: string
+  readonly acceptanceCriteria?: string
+  /** Defaults to `User Story`. */
+  readonly type?: string
+  /** Defaults to `Active`. */
+  readonly state?: string
+  readonly tags?: ReadonlyArray<string>
 }

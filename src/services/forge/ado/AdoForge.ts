@@ -6,13 +6,14 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
-import { Forge, Identity, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
+import { Forge, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
 import { capText, onceSucceeded } from "../forge_effects.ts"
 import type { AdoRepoUrl } from "../repo_url.ts"
-import { API_VERSION_PREVIEW, basicAuth, makeAdoHttp } from "./ado_http.ts"
+import { basicAuth, makeAdoHttp } from "./ado_http.ts"
+import { adoIdentity } from "./identity.ts"
 import { stripHeads, toPullRequest, toRepository, toThread } from "./mapping.ts"
-import { AdoComment, AdoPullRequest, AdoRepository, AdoThread, ConnectionData, ListOf } from "./schemas.ts"
+import { AdoComment, AdoPullRequest, AdoRepository, AdoThread, ListOf } from "./schemas.ts"
 
 export interface AdoForgeOptions {
   /** `https://dev.azure.com/{org}` or a Server collection URL, without a trailing slash. */
@@ -37,20 +38,7 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
   const cloneUrl = `${options.orgUrl}/${encodeURIComponent(options.project)}/_git/${encodeURIComponent(options.repo)}`
   const prApi = (number: number) => `${repoApi}/pullRequests/${number}`
 
-  const identity = yield* onceSucceeded(
-    send({
-      method: "GET",
-      url: `${options.orgUrl}/_apis/connectionData`,
-      apiVersion: API_VERSION_PREVIEW,
-      what: "the organization",
-      schema: ConnectionData,
-    }).pipe(
-      Effect.map(({ authenticatedUser: user }) =>
-        new Identity({ id: user.id, name: user.providerDisplayName ?? user.customDisplayName ?? user.id })
-      ),
-      Effect.withSpan("Ado.identity"),
-    ),
-  )
+  const identity = yield* adoIdentity(send, options.orgUrl)
 
   const repository = yield* onceSucceeded(
     Effect.gen(function* () {
@@ -89,6 +77,9 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
         targetRefName: `refs/heads/${input.targetBranch}`,
         title: input.title,
         description: capDescription(input.description),
+        ...(input.workItemIds === undefined || input.workItemIds.length === 0
+          ? {}
+          : { workItemRefs: input.workItemIds.map((id) => ({ id: String(id) })) }),
       },
     }).pipe(
       Effect.map((pr) => toPullRequest(pr, webUrl)),

@@ -75,3 +75,37 @@ export type AdoThread = typeof AdoThread.Type
 
 /** Azure DevOps wraps every list in `{ count, value }`. */
 export const ListOf = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ value: Schema.Array(item) })
+
+/** A work item at `$expand=relations` or `all`: fields are open-ended, so kept as unknown and read one by one. */
+export const AdoWorkItem = Schema.Struct({
+  id: Schema.Number,
+  rev: Schema.optional(Schema.Number),
+  fields: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  relations: Schema.optional(Schema.Array(Schema.Struct({
+    rel: Schema.String,
+    url: Schema.String,
+    attributes: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  }))),
+  /** Present where Azure Boards keeps some multiline fields as Markdown. */
+  multilineFieldsFormat: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+})
+export type AdoWorkItem = typeof AdoWorkItem.Type
+
+/** A batch answer with `errorPolicy=omit`: items that are gone or unreadable come back as null. */
+export const AdoWorkItemBatch = Schema.Struct({ value: Schema.Array(Schema.NullOr(AdoWorkItem)) })
+
+export const WiqlResult = Schema.Struct({
+  workItems: Schema.Array(Schema.Struct({ id: Schema.Number })),
+})
+
+export const AdoWorkItemComment = Schema.Struct({
+  id: Schema.Number,
+  text: Schema.optional(Schema.String),
+  createdBy: Schema.optional(Schema.Struct({ id: Schema.String })),
+  isDeleted: Schema.optional(Schema.Boolean),
+})
+
+export const AdoWorkItemComments = Schema.Struct({
+  comments: Schema.Array(AdoWorkItemComment),
+  continuationToken: Schema.optional(Schema.NullOr(Schema.String)),
+})
