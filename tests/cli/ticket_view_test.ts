@@ -3,7 +3,7 @@ import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { renderLogLines } from "../../src/cli/ui/log_view.ts"
 import { pullRequestNotice } from "../../src/cli/ui/progress.ts"
-import { renderPs, renderStatus, timePerState } from "../../src/cli/ui/ticket_view.ts"
+import { psJson, renderPs, renderStatus, timePerState } from "../../src/cli/ui/ticket_view.ts"
 import { PhaseUsage, Usage } from "../../src/services/agent/AgentUsage.ts"
 
 const id = TicketId.make("3fa9c2")
@@ -23,6 +23,7 @@ const ticket = (overrides: Partial<ConstructorParameters<typeof Ticket>[0]> = {}
     opencodeSession: null,
     retryCount: 0,
     error: null,
+    source: null,
     createdAt: at(0),
     updatedAt: at(0),
     ...overrides,
@@ -109,4 +110,14 @@ Deno.test("a ticket stopped on its budget shows as Stopped: budget in ps, and st
   assert.match(status, /^Process +Stopped: budget$/m)
   assert.match(status, /^Stopped +budget exhausted: \$10\.42 of \$10\.00: `devvy resume 3fa9c2 --max-cost-usd X`/m)
   assert.match(status, /^Budget +\$10\.00 \(raised for this ticket\)$/m)
+
+Deno.test("status and ps --json show the work item a ticket came from", () => {
+  const source = { forge: "ado" as const, id: "42", url: "https://dev.azure.com/o/p/_workitems/edit/42" }
+  const details = { history: [], drivers: new Map(), usage: [], now: at(1) }
+  assert.match(
+    renderStatus(ticket({ source }), details),
+    /^Source +work item 42 {2}https:\/\/dev\.azure\.com\/o\/p\/_workitems\/edit\/42$/m,
+  )
+  assert.deepEqual(psJson(ticket({ source }), new Map()).source, source)
+  assert.doesNotMatch(renderStatus(ticket(), details), /^Source/m)
 })

@@ -1,5 +1,5 @@
 import { isTerminal } from "../../domain/State.ts"
-import type { StateChange, Ticket, TicketSummary } from "../../domain/Ticket.ts"
+import type { StateChange, Ticket, TicketSource, TicketSummary } from "../../domain/Ticket.ts"
 import type { PhaseUsage } from "../../services/agent/AgentUsage.ts"
 import type { Driver } from "../../services/store/TicketLease.ts"
 import { renderTable, truncate } from "./table.ts"
@@ -26,6 +26,7 @@ export const psJson = (ticket: TicketSummary, drivers: Drivers) => ({
   process: processLabel(ticket, drivers),
   branch: ticket.branch,
   pr: ticket.prNumber === null ? null : { number: ticket.prNumber, url: ticket.prUrl },
+  source: ticket.source,
   createdAt: ticket.createdAt.toISOString(),
   updatedAt: ticket.updatedAt.toISOString(),
 })
@@ -42,6 +43,10 @@ export const renderPs = (tickets: ReadonlyArray<TicketSummary>, drivers: Drivers
       t.prNumber === null ? "-" : `#${t.prNumber}`,
     ]),
   )
+
+/** `work item 42  https://…/_workitems/edit/42` or `issue #7  https://github.com/…/issues/7`. */
+export const sourceLabel = (source: TicketSource): string =>
+  `${source.forge === "ado" ? `work item ${source.id}` : `issue #${source.id}`}  ${source.url}`
 
 /** Time spent in each state, from the history: a state still running counts up to `now`. */
 export const timePerState = (
@@ -86,6 +91,7 @@ export const renderStatus = (ticket: Ticket, { history, drivers, usage, now }: T
     ["State", ticket.state],
     ["Process", processLabel(ticket, drivers)],
     ["Repository", ticket.repoUrl],
+    ...(ticket.source === null ? [] : [["Source", sourceLabel(ticket.source)] as const]),
     ["Branch", ticket.branch],
     ["Pull request", ticket.prNumber === null ? "-" : `#${ticket.prNumber}  ${ticket.prUrl ?? ""}`.trimEnd()],
     ["Model", ticket.model],

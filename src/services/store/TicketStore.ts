@@ -1,12 +1,13 @@
 import { SqlClient } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { canTransition, IllegalTransition, liveStates, State } from "../../domain/State.ts"
-import { NewTicket, StateChange, Ticket, type TicketSummary } from "../../domain/Ticket.ts"
+import { NewTicket, StateChange, Ticket, TicketSource, type TicketSummary } from "../../domain/Ticket.ts"
 import { branchName, randomTicketId, TicketId } from "../../domain/TicketId.ts"
-import { TicketNotFound } from "./StoreError.ts"
+import { TicketForSourceExists, TicketNotFound } from "./StoreError.ts"
 
 const TicketRow = Schema.Struct({
   id: TicketId,
@@ -21,6 +22,9 @@ const TicketRow = Schema.Struct({
   opencode_session: Schema.NullOr(Schema.String),
   retry_count: Schema.Number,
   error: Schema.NullOr(Schema.String),
+  source_forge: Schema.NullOr(TicketSource.fields.forge),
+  source_id: Schema.NullOr(Schema.String),
+  source_url: Schema.NullOr(Schema.String),
   created_at: Schema.Number,
   updated_at: Schema.Number,
   max_cost_usd: Schema.NullOr(Schema.Number),
@@ -38,10 +42,18 @@ const SummaryRow = TicketRow.pick(
   "branch",
   "pr_number",
   "pr_url",
+  "source_forge",
+  "source_id",
+  "source_url",
   "created_at",
   "updated_at",
   "stopped",
 )
+
+const sourceOf = (row: typeof SummaryRow.Type): TicketSource | null =>
+  row.source_forge === null || row.source_id === null || row.source_url === null
+    ? null
+    : { forge: row.source_forge, id: row.source_id, url: row.source_url }
 const decodeSummaries = Schema.decodeUnknown(Schema.Array(SummaryRow))
 
 const toSummary = (row: typeof SummaryRow.Type): TicketSummary => ({
@@ -51,6 +63,7 @@ const toSummary = (row: typeof SummaryRow.Type): TicketSummary => ({
   branch: row.branch,
   prNumber: row.pr_number,
   prUrl: row.pr_url,
+  source: sourceOf(row),
   createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
   stopped: row.stopped,
@@ -70,6 +83,7 @@ const toTicket = (row: typeof TicketRow.Type): Ticket =>
     opencodeSession: row.opencode_session,
     retryCount: row.retry_count,
     error: row.error,
+    source: sourceOf(row),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     maxCostUsd: row.max_cost_usd,
@@ -119,12 +133,23 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
       })
     })
 
+    /** The live ticket made from this work item or issue, if there is one. */
+    const liveFor = (sourceUrl: string) =>
+      sql`SELECT id FROM tickets WHERE source_url = ${sourceUrl} AND state IN ${sql.in(liveStates)}`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: TicketId })))),
+        Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.id)),
+        Effect.orDie,
+      )
+
+    /**
+     * Stores a new ticket in RECEIVED. One from a work item or issue that already has a live ticket fails
+     * with TicketForSourceExists: the unique index decides, so racing processes cannot both create one.
+     */
     const create = Effect.fn("TicketStore.create")(function* (input: NewTicket) {
       const now = yield* Clock.currentTimeMillis
-      // Three random bytes collide rarely; a collision is retried with a fresh id rather than surfaced.
-      const id = yield* Effect.suspend(() => {
-        const id = randomTicketId()
-        return sql.withTransaction(Effect.gen(function* () {
+      const source = input.source
+      const insert = (id: TicketId) =>
+        sql.withTransaction(Effect.gen(function* () {
           yield* sql`INSERT INTO tickets ${
             sql.insert({
               id,
@@ -135,6 +160,10 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
               state: "RECEIVED",
               branch: branchName(id),
               retry_count: 0,
+              source_forge: source?.forge ?? null,
+              source_id: source?.id ?? null,
+              source_url: source?.url ?? null,
+              watched: input.watched === true ? 1 : 0,
               created_at: now,
               updated_at: now,
             })
@@ -142,12 +171,37 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
           yield* sql`INSERT INTO state_history ${sql.insert({ ticket_id: id, to_state: "RECEIVED", at: now })}`
           return id
         }))
-      }).pipe(Effect.retry({ times: 5 }), Effect.orDie)
+      // Three random bytes collide rarely; a collision is retried with a fresh id rather than surfaced.
+      const id = yield* Effect.suspend(() => insert(randomTicketId())).pipe(
+        Effect.catchTag("SqlError", (error) =>
+          Effect.flatMap(
+            source === undefined ? Effect.succeed(Option.none<TicketId>()) : liveFor(source.url),
+            Option.match({
+              onNone: (): Effect.Effect<never, SqlError | TicketForSourceExists> => Effect.fail(error),
+              onSome: (existing) => Effect.fail(new TicketForSourceExists({ url: source?.url ?? "", existing })),
+            }),
+          )),
+        Effect.retry({ times: 5, while: (error) => error._tag === "SqlError" }),
+        Effect.catchTag("SqlError", Effect.die),
+      )
       return yield* get(id).pipe(Effect.orDie)
     })
 
+    /** Live tickets `watch` created, oldest first: what a restarted `watch` picks up again. */
+    const watched = Effect.fn("TicketStore.watched")(function* () {
+      return yield* sql`SELECT id FROM tickets WHERE watched = 1 AND state IN ${sql.in(liveStates)}
+                        ORDER BY created_at, id`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: TicketId })))),
+        Effect.map((rows) => rows.map((row) => row.id)),
+        Effect.orDie,
+      )
+    })
+
     const list = Effect.fn("TicketStore.list")(function* (options: { readonly all: boolean }) {
-      const columns = sql.literal("id, title, state, branch, pr_number, pr_url, created_at, updated_at, stopped")
+      const columns = sql.literal(
+        "id, title, state, branch, pr_number, pr_url, source_forge, source_id, source_url, created_at, updated_at, " +
+          "stopped",
+      )
       const rows = yield* (options.all
         ? sql`SELECT ${columns} FROM tickets ORDER BY created_at DESC, id`
         // Naming the live states, not excluding the ended ones, lets SQLite read them from tickets_by_state.
@@ -217,6 +271,6 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
       yield* sql`UPDATE tickets SET stopped = ${reason} WHERE id = ${id}`.pipe(Effect.orDie)
     })
 
-    return { get, find, create, list, transition, update, history, setBudget, setStopped } as const
+    return { get, find, create, liveFor, watched, list, transition, update, history, setBudget, setStopped } as const
   }),
 }) {}

@@ -168,4 +168,36 @@ export const migrations = Migrator.fromRecord({
     if (!present.has("max_tokens")) yield* sql`ALTER TABLE tickets ADD COLUMN max_tokens INTEGER`
     if (!present.has("stopped")) yield* sql`ALTER TABLE tickets ADD COLUMN stopped TEXT`
   }),
+  "0007_ticket_sources": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // SPEC §8: the work item or issue a ticket came from. At most one live ticket per item, enforced
+    // here so that two `run`s or two `watch` processes racing cannot both create one.
+    // Column by column, only those missing: a store whose record of migrations was lost still opens.
+    const present = new Set(
+      (yield* sql<{ readonly name: string }>`SELECT name FROM pragma_table_info('tickets')`).map((c) => c.name),
+    )
+    for (
+      const [name, type] of [
+        ["source_forge", "TEXT"],
+        ["source_id", "TEXT"],
+        ["source_url", "TEXT"],
+        ["watched", "INTEGER NOT NULL DEFAULT 0"],
+      ]
+    ) {
+      if (!present.has(name)) yield* sql.unsafe(`ALTER TABLE tickets ADD COLUMN ${name} ${type}`)
+    }
+    yield* sql`CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_live_per_source ON tickets (source_url)
+      WHERE source_url IS NOT NULL AND state NOT IN ('MERGED', 'FAILED', 'CANCELLED')`
+    yield* sql`CREATE INDEX IF NOT EXISTS tickets_watched ON tickets (watched, created_at) WHERE watched = 1`
+    // The item's comments (pull request opened, ticket ended), each written here before it is posted
+    // and marked once the forge has it: a crash in between looks on the forge before posting again.
+    yield* sql`CREATE TABLE IF NOT EXISTS source_comments (
+      ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      content TEXT NOT NULL,
+      comment_id TEXT,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (ticket_id, kind)
+    )`
+  }),
 })

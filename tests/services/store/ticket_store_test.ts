@@ -74,6 +74,7 @@ it.effect(
         branch: `agent/${created.id}`,
         prNumber: 7,
         prUrl: "https://example.test/pr/7",
+        source: null,
         createdAt: created.createdAt,
         updatedAt: listed?.updatedAt,
         stopped: null,
@@ -115,6 +116,31 @@ it.effect(
         "warn",
         "slow clone",
       ]])
+    }),
+  TempStore,
+)
+
+it.effect(
+  "one live ticket per work item: a second fails naming the first, and one can follow once the first has ended",
+  () =>
+    Effect.gen(function* () {
+      const store = yield* TicketStore
+      const source = { forge: "ado" as const, id: "42", url: "https://dev.azure.com/o/p/_workitems/edit/42" }
+      const first = yield* store.create({ ...newTicket, source, watched: true })
+      assert.deepEqual(first.source, source)
+      const racing = yield* Effect.all([1, 2, 3].map(() => Effect.either(store.create({ ...newTicket, source }))), {
+        concurrency: "unbounded",
+      })
+      for (const outcome of racing) {
+        assert.ok(outcome._tag === "Left" && outcome.left._tag === "TicketForSourceExists")
+        assert.equal(outcome.left.existing, first.id)
+      }
+      assert.deepEqual(yield* store.watched(), [first.id])
+      yield* store.transition(first.id, "FAILED", { error: "x" })
+      assert.deepEqual(yield* store.watched(), [])
+      const next = yield* store.create({ ...newTicket, source })
+      assert.notEqual(next.id, first.id)
+      assert.equal((yield* store.list({ all: true })).length, 2)
     }),
   TempStore,
 )
