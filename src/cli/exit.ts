@@ -9,7 +9,9 @@ import type { ConfigInvalid, ConfigMissing, ConfigRequired, ConfigSyntax } from 
 import type { ForgeAuthFailed, ForgeNotFound } from "../services/forge/ForgeError.ts"
 import type { NoPullRequest, PullRequestClosed, ReviewCommentInvalid } from "../services/forge/local/LocalForgeError.ts"
 import type { RepoUrlInvalid } from "../services/forge/repo_url.ts"
-import type { TicketNotFound } from "../services/store/StoreError.ts"
+import type { SourceRefInvalid } from "../services/forge/source_ref.ts"
+import type { SourceUnreadable } from "../services/forge/work_source.ts"
+import type { TicketForSourceExists, TicketNotFound } from "../services/store/StoreError.ts"
 import type { TicketBusy } from "../services/store/TicketLease.ts"
 import type { UsageError } from "./usage_error.ts"
 
@@ -34,6 +36,9 @@ type UsageFailure =
   | NoPullRequest
   | PullRequestClosed
   | ReviewCommentInvalid
+  | SourceRefInvalid
+  | SourceUnreadable
+  | TicketForSourceExists
 
 const usageTags = [
   "ConfigMissing",
@@ -49,6 +54,9 @@ const usageTags = [
   "NoPullRequest",
   "PullRequestClosed",
   "ReviewCommentInvalid",
+  "SourceRefInvalid",
+  "SourceUnreadable",
+  "TicketForSourceExists",
 ] as const satisfies ReadonlyArray<UsageFailure["_tag"]>
 
 const isUsageFailure = isOneOf<UsageFailure>()(usageTags)

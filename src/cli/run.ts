@@ -10,6 +10,11 @@ const text = (name: string, alias: string | undefined, description: string) => {
 const options = {
   title: text("title", "t", "the ticket's title: what to do, in a line"),
   description: text("description", undefined, "what done looks like: details, constraints, acceptance"),
+  workItem: text(
+    "work-item",
+    undefined,
+    "an Azure DevOps work item (id in the configured project, or its URL): the ticket's title and description",
+  ),
   repo: text("repo", undefined, "repository URL (or local path); defaults to repo_url from the config"),
   model: text("model", "m", "provider/model for this ticket; defaults to model from the config"),
   background: Options.boolean("background").pipe(

@@ -33,9 +33,39 @@ const required = (value: Option.Option<string>, flag: string, message: string) =
         : Effect.fail(new UsageError({ detail: `--${flag} is required when there is no terminal to ask on` })),
   })
 
-/** Creates the ticket from the flags (asking on a terminal for what they leave out), then drives it. */
+/** Title and description from the flags, asking on a terminal for what they leave out. */
+const fromFlags = (flags: RunFlags) =>
+  Effect.gen(function* () {
+    const title = yield* required(flags.title, "title", "Title")
+    const description = yield* required(flags.description, "description", "Description")
+    return { title, description }
+  })
+
+/** `--title`/`--description` compete with a work item for the ticket's text: refused before anything is read. */
+const clashingFlags = (flags: RunFlags) => {
+  const clash = [Option.isSome(flags.title) ? "--title" : "", Option.isSome(flags.description) ? "--description" : ""]
+    .filter((f) => f !== "")
+  return Option.isSome(flags.workItem) && clash.length > 0
+    ? Effect.fail(
+      new UsageError({
+        detail: `${clash.join(" and ")} cannot go with --work-item: the ticket's text comes from the work item`,
+      }),
+    )
+    : Effect.void
+}
+
+/** Title, description and source from the work item. */
+const fromWorkItem = (input: string) =>
+  Effect.gen(function* () {
+    const { readWorkItem } = yield* Effect.promise(() => import("../services/forge/work_source.ts"))
+    const { layer } = yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))
+    return yield* readWorkItem(input).pipe(Effect.provide(layer))
+  })
+
+/** Creates the ticket from the flags or the work item they name, then drives it. */
 export const runTicket = (flags: RunFlags) =>
   Effect.gen(function* () {
+    yield* clashingFlags(flags)
     const ticket = yield* Effect.gen(function* () {
       const config = yield* AppConfig
       const model = yield* Option.match(flags.model, {
@@ -52,9 +82,14 @@ export const runTicket = (flags: RunFlags) =>
       if (!isModelString(model)) return yield* new UsageError({ detail: new AgentModelInvalid({ model }).message })
       const accepted = acceptedRepository(repoUrl, parseTicketRepoUrl(repoUrl, config))
       if (Either.isLeft(accepted)) return yield* accepted.left
-      const title = yield* required(flags.title, "title", "Title")
-      const description = yield* required(flags.description, "description", "Description")
-      return yield* (yield* TicketStore).create({ title, description, repoUrl, model })
+      const text = yield* Option.match(flags.workItem, {
+        onNone: () => fromFlags(flags),
+        onSome: fromWorkItem,
+      })
+      return yield* (yield* TicketStore).create({ ...text, repoUrl, model }).pipe(
+        // The existing ticket's id alone on stdout, for scripts; the sentence goes to stderr.
+        Effect.tapErrorTag("TicketForSourceExists", (error) => Console.log(error.existing)),
+      )
     })
     if (flags.background) {
       yield* continueInBackground(ticket.id)

@@ -9,6 +9,7 @@ import { Forge } from "../services/forge/Forge.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { runAgent } from "./agent_phase.ts"
+import { commentOnSource, openedComment } from "./source_comments.ts"
 
 /** Where Azure DevOps and GitHub look for a pull request template, first match wins. */
 const templatePaths = [
@@ -48,12 +49,14 @@ export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) 
       targetBranch: repository.defaultBranch,
       title: ticket.title,
       description: pullRequestDescription(answer.text),
+      ...(ticket.source?.forge === "ado" ? { workItemIds: [Number(ticket.source.id)] } : {}),
     })
   })
-  yield* store.update(ticket.id, { prNumber: pr.number, prUrl: pr.url })
+  const updated = yield* store.update(ticket.id, { prNumber: pr.number, prUrl: pr.url })
   yield* Effect.logInfo(
     `${Option.isSome(existing) ? "reusing the open" : "opened"} pull request #${pr.number}: ${pr.url}`,
   )
+  yield* commentOnSource(updated, "opened", openedComment(updated, pr.url))
   const next: State = "WAIT_FOR_REVIEW"
   return next
 })

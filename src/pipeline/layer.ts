@@ -7,6 +7,7 @@ import { Opencode } from "../services/agent/Opencode.ts"
 import * as DockerEngineLive from "../services/docker/engine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
+import { SourceCommentLedger } from "../services/store/SourceCommentLedger.ts"
 import { TicketLoggerLive } from "../services/store/TicketLogger.ts"
 import { TicketTracingLive } from "../services/tracing/TicketTracing.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
@@ -22,6 +23,7 @@ export const PipelineServices = Layer.mergeAll(
   Opencode.Default,
   Workspace.Default,
   ReplyLedger.Default,
+  SourceCommentLedger.Default,
   LocalPullRequests.Default,
   FetchHttpClient.layer,
   TicketTracingLive,

@@ -16,6 +16,7 @@ import { plan } from "./plan.ts"
 import { prepareEnv } from "./prepare_env.ts"
 import { received } from "./received.ts"
 import { respondToReview } from "./respond_to_review.ts"
+import { commentOnEnd } from "./source_comments.ts"
 import { validate } from "./validate.ts"
 import { recoverFromDeadDriver } from "./worker.ts"
 import { waitForReview } from "./wait_for_review.ts"
@@ -124,6 +125,7 @@ const drive = Effect.fn("Ticket.drive")(function* (
       return current
     }).pipe(Effect.provide(forge))
   }
+  yield* commentOnEnd(ticket)
   if (ticket.state === "FAILED") return yield* new TicketFailed({ id, reason: ticket.error ?? "failed" })
   return ticket
 })
