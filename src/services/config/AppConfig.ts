@@ -23,6 +23,8 @@ export interface AppConfigShape {
     readonly orgUrl: Option.Option<string>
     readonly project: Option.Option<string>
     readonly pat: Option.Option<Redacted.Redacted<string>>
+    /** The tag `devvy watch` picks work items up by. */
+    readonly watchTag: string
   }
   readonly github: {
     /** From the file or DEVVY_GITHUB_TOKEN/GH_TOKEN/GITHUB_TOKEN; `gh auth token` is asked only when a forge needs it. */
@@ -109,6 +111,7 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
       orgUrl: Option.fromNullable(file.ado?.org_url?.replace(/\/+$/, "")),
       project: Option.fromNullable(file.ado?.project),
       pat: Option.fromNullable(file.ado?.pat),
+      watchTag: file.ado?.watch_tag ?? "devvy",
     },
     github: {
       token: Option.fromNullable(file.github?.token),

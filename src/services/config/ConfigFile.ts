@@ -70,6 +70,7 @@ export const ConfigFile = Schema.Struct({
     org_url: Schema.optional(HttpUrl),
     project: Schema.optional(Text("a project name")),
     pat: Schema.optional(Schema.Redacted(Text("a personal access token"))),
+    watch_tag: Schema.optional(Text("a work item tag")),
   })),
   github: Schema.optional(Schema.Struct({
     token: Schema.optional(Schema.Redacted(Text("a GitHub token"))),
@@ -115,6 +116,7 @@ export const configKeys: ReadonlyArray<
   { key: "ado.org_url", env: ["DEVVY_ADO_ORG_URL"], kind: "string" },
   { key: "ado.project", env: ["DEVVY_ADO_PROJECT"], kind: "string" },
   { key: "ado.pat", env: ["DEVVY_ADO_PAT", "AZURE_DEVOPS_EXT_PAT"], kind: "string" },
+  { key: "ado.watch_tag", env: ["DEVVY_ADO_WATCH_TAG"], kind: "string" },
   { key: "github.token", env: ["DEVVY_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"], kind: "string" },
   { key: "github.api_url", env: ["DEVVY_GITHUB_API_URL"], kind: "string" },
   { key: "github.trusted_associations", env: ["DEVVY_GITHUB_TRUSTED_ASSOCIATIONS"], kind: "list" },

@@ -13,7 +13,8 @@ import { AppConfig, type AppConfigShape, requireSetting } from "../config/AppCon
 import type { ConfigMissing, ConfigRequired } from "../config/ConfigError.ts"
 import { makeWorkItems } from "./ado/WorkItems.ts"
 import type { ForgeError } from "./ForgeError.ts"
-import { parseWorkItemRef, type SourceRefInvalid, type WorkItemRef, workItemUrl } from "./source_ref.ts"
+import { watchCondition } from "./ado/wiql.ts"
+import { parseWorkItemRef, type SourceRefInvalid, WorkItemRef, workItemUrl } from "./source_ref.ts"
 
 /** The work item or issue cannot be read: it does not exist, or the credentials may not see it. */
 export class SourceUnreadable extends Schema.TaggedError<SourceUnreadable>()("SourceUnreadable", {
@@ -58,11 +59,11 @@ export const renderHtmlComment = (plain: string): string =>
   escapeHtml(plain).replace(/https?:\/\/[^\s<>"]+/g, (url) => `<a href="${url}">${url}</a>`)
     .split("\n").join("<br>")
 
-const workItemsFor = (ref: WorkItemRef) =>
+const workItemsFor = (project: { readonly orgUrl: string; readonly project: string }) =>
   Effect.gen(function* () {
     const config = yield* AppConfig
     const pat = yield* requireSetting(config, "ado.pat", config.ado.pat)
-    return yield* makeWorkItems({ orgUrl: ref.orgUrl, project: ref.project, pat })
+    return yield* makeWorkItems({ orgUrl: project.orgUrl, project: project.project, pat })
   })
 
 const refOf = (input: string, config: AppConfigShape): Effect.Effect<WorkItemRef, SourceRefInvalid> =>
@@ -104,5 +105,44 @@ export const commentsOn = (
       render: renderHtmlComment,
       own: Effect.map(items.comments(ref.id), (all) => all.filter((c) => c.isOwn)),
       add: (rendered) => items.addComment(ref.id, rendered),
+    }
+  })
+
+/** What `watch` polls: the items to pick up, and reading those it has not seen. */
+export interface WatchedItems {
+  /** The web URLs of the matching items, oldest first: each is the key of its ticket's source. */
+  readonly candidates: Effect.Effect<ReadonlyArray<string>, ForgeError>
+  readonly read: (urls: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<SourceItem>, ForgeError>
+}
+
+/**
+ * Work items of the configured project: tagged `ado.watch_tag` and not closed, or matching the WIQL
+ * condition given instead.
+ */
+export const watchedWorkItems = (
+  condition: Option.Option<string>,
+): Effect.Effect<WatchedItems, ConfigMissing | ConfigRequired, AppConfig | HttpClient> =>
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const orgUrl = yield* requireSetting(config, "ado.org_url", config.ado.orgUrl)
+    const project = yield* requireSetting(config, "ado.project", config.ado.project)
+    const items = yield* workItemsFor({ orgUrl, project })
+    const where = Option.getOrElse(condition, () => watchCondition(config.ado.watchTag))
+    const urlOf = (id: number) => workItemUrl(new WorkItemRef({ orgUrl, project, id }))
+    const idOf = new Map<string, number>()
+    return {
+      candidates: Effect.map(items.query(where), (ids) =>
+        ids.map((id) => {
+          idOf.set(urlOf(id), id)
+          return urlOf(id)
+        })),
+      read: (urls) =>
+        Effect.map(items.readMany(urls.flatMap((url) => Option.toArray(Option.fromNullable(idOf.get(url))))), (read) =>
+          read.filter((item) =>
+            item.title !== ""
+          ).map((item) => {
+            const source: TicketSource = { forge: "ado", id: String(item.id), url: urlOf(item.id) }
+            return { title: item.title, description: item.description, source }
+          })),
     }
   })

@@ -187,6 +187,16 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
       return yield* get(id).pipe(Effect.orDie)
     })
 
+    /** Those of the given work item or issue URLs some ticket, live or ended, was made from. */
+    const knownSources = Effect.fn("TicketStore.knownSources")(function* (urls: ReadonlyArray<string>) {
+      if (urls.length === 0) return new Set<string>()
+      const rows = yield* sql`SELECT DISTINCT source_url FROM tickets WHERE source_url IN ${sql.in(urls)}`.pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ source_url: Schema.String })))),
+        Effect.orDie,
+      )
+      return new Set(rows.map((row) => row.source_url))
+    })
+
     /** Live tickets `watch` created, oldest first: what a restarted `watch` picks up again. */
     const watched = Effect.fn("TicketStore.watched")(function* () {
       return yield* sql`SELECT id FROM tickets WHERE watched = 1 AND state IN ${sql.in(liveStates)}
@@ -271,6 +281,19 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
       yield* sql`UPDATE tickets SET stopped = ${reason} WHERE id = ${id}`.pipe(Effect.orDie)
     })
 
-    return { get, find, create, liveFor, watched, list, transition, update, history, setBudget, setStopped } as const
+    return {
+      get,
+      find,
+      create,
+      liveFor,
+      knownSources,
+      watched,
+      list,
+      transition,
+      update,
+      history,
+      setBudget,
+      setStopped,
+    } as const
   }),
 }) {}
