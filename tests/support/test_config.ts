@@ -10,7 +10,7 @@ export const testConfig = (
   model: Option.none(),
   repoUrl: Option.none(),
   envFile: Option.none(),
-  ado: { orgUrl: Option.none(), project: Option.none(), pat: Option.none(), ...sections.ado },
+  ado: { orgUrl: Option.none(), project: Option.none(), pat: Option.none(), watchTag: "devvy", ...sections.ado },
   github: {
     token: Option.none(),
     apiUrl: "https://api.github.com",
