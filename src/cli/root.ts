@@ -7,6 +7,7 @@ import { resumeCommand } from "./resume.ts"
 import { reviewCommand } from "./review.ts"
 import { runCommand } from "./run.ts"
 import { statusCommand } from "./status.ts"
+import { watchCommand } from "./watch.ts"
 
 export const version = "0.1.0"
 
@@ -24,6 +25,7 @@ const devvy = Command.make("devvy").pipe(
     resumeCommand,
     cancelCommand,
     reviewCommand,
+    watchCommand,
   ]),
 )
 

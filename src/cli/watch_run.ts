@@ -1,0 +1,51 @@
+/** `devvy watch`'s work, loaded only when watch runs. */
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as path from "node:path"
+import type { State } from "../domain/State.ts"
+import type { Ticket } from "../domain/Ticket.ts"
+import { watch } from "../pipeline/watch.ts"
+import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
+import { watchedWorkItems } from "../services/forge/work_source.ts"
+import { PipelineLayer } from "./pipeline_layer.ts"
+import { formatClock } from "./ui/time.ts"
+import { UsageError } from "./usage_error.ts"
+import type { WatchFlags } from "./watch.ts"
+
+const line = (text: string) =>
+  Effect.flatMap(
+    Effect.clockWith((c) => c.currentTimeMillis),
+    (now) => Console.log(`${formatClock(new Date(now))}  ${text}`),
+  )
+
+const printTransition = (ticket: Ticket, from: State) => line(`${ticket.id}: ${from} → ${ticket.state}`)
+
+export const runWatch = (flags: WatchFlags) =>
+  Effect.gen(function* () {
+    if (flags.maxParallel < 1) {
+      return yield* new UsageError({ detail: `--max-parallel must be at least 1, got ${flags.maxParallel}` })
+    }
+    const query = Option.filter(flags.query, (q) => q.trim() !== "")
+    if (Option.isSome(flags.query) && Option.isNone(query)) {
+      return yield* new UsageError({ detail: "--query must be a WIQL WHERE condition, not empty" })
+    }
+    const config = yield* AppConfig
+    const model = yield* requireSetting(config, "model", config.model)
+    const configured = yield* requireSetting(config, "repo_url", config.repoUrl)
+    const repoUrl = configured.startsWith(".") ? path.resolve(configured) : configured
+    const items = yield* watchedWorkItems(query)
+    yield* line(
+      `watching ${Option.getOrElse(query, () => `work items tagged "${config.ado.watchTag}"`)}, ` +
+        `${flags.maxParallel} at once (pid ${Deno.pid}); Ctrl-C stops, leaving every ticket resumable`,
+    )
+    return yield* Effect.scoped(watch({
+      items,
+      maxParallel: flags.maxParallel,
+      repoUrl,
+      model,
+      pollInterval: config.agent.pollInterval,
+      onEvent: line,
+      onTransition: printTransition,
+    }))
+  }).pipe(Effect.provide(PipelineLayer))
