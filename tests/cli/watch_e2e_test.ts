@@ -90,6 +90,12 @@ it.live(
             yield* Effect.sleep("300 millis")
           }))),
         )
+        // The closing comment follows the MERGED transition: wait for it before stopping the watch.
+        for (let i = 0; i < 300; i++) {
+          const counts = yield* Effect.forEach(items, (id) => Effect.map(ado.workItem(id), (w) => w.comments.length))
+          if (counts.every((n) => n >= 2)) break
+          yield* Effect.sleep("200 millis")
+        }
         const ps = yield* Effect.promise(() => devvy(home, ["ps", "--json"], env))
         assert.equal(ps.stdout.trim(), "[]")
         second.kill("SIGINT")

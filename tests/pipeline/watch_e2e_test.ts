@@ -59,6 +59,13 @@ it.live(
           assert.ok(tickets.every((t) => t.state !== "FAILED"), JSON.stringify(tickets))
           yield* Effect.sleep("300 millis")
         }
+        // The closing comment follows the MERGED transition: wait for it before stopping the watch.
+        const merged = [tagged[0], tagged[1], tagged[3]]
+        for (let i = 0; i < 300; i++) {
+          const counts = yield* Effect.forEach(merged, (id) => Effect.map(ado.workItem(id), (w) => w.comments.length))
+          if (counts.every((n) => n >= 2)) break
+          yield* Effect.sleep("200 millis")
+        }
         yield* Fiber.interrupt(watching)
         const tickets = yield* store.list({ all: true })
         assert.deepEqual(
@@ -73,8 +80,9 @@ it.live(
           JSON.stringify(histories.map((h) => h.map((c) => `${c.to}@${c.at.getTime()}`))),
         )
         assert.ok(mostLeased <= 2 && mostLeased > 0, `leases held at once: ${mostLeased}`)
-        for (const id of [tagged[0], tagged[1], tagged[3]]) {
-          assert.equal((yield* ado.workItem(id)).comments.length, 2)
+        for (const id of merged) {
+          const texts = (yield* ado.workItem(id)).comments.map((c) => c.text)
+          assert.equal(texts.length, 2, JSON.stringify(texts))
         }
       }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
     }),
