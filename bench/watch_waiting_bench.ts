@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { bundle } from "../scripts/bundle.ts"
+import { TicketLease } from "../src/services/store/TicketLease.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { startAdoEmulator } from "../tests/support/ado_emulator/emulator.ts"
 import { storeAt } from "../tests/support/temp_home.ts"
@@ -21,7 +22,10 @@ const pat = "bench-pat-0c4f"
 const rssKb = (pid: number): number =>
   Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0)
 
-/** Starts the processes, lets them settle, and gives the peak of their summed RSS over five samples. */
+/**
+ * Starts the processes, lets them settle, and gives the peak of their summed RSS over five samples and
+ * how many tickets they then held leases on (each waiting ticket must be driven for the number to mean anything).
+ */
 const measure = (devvy: string, env: Record<string, string>, argvs: ReadonlyArray<ReadonlyArray<string>>) =>
   Effect.acquireUseRelease(
     Effect.sync(() =>
@@ -43,7 +47,11 @@ const measure = (devvy: string, env: Record<string, string>, argvs: ReadonlyArra
           peak = Math.max(peak, children.reduce((sum, child) => sum + rssKb(child.pid), 0))
           yield* Effect.sleep("1 second")
         }
-        return peak
+        const pids = new Set(children.map((child) => child.pid))
+        const drivers = yield* Effect.flatMap(TicketLease, (leases) => leases.drivers()).pipe(
+          Effect.provide(storeAt(env.DEVVY_HOME)),
+        )
+        return { peak, driven: [...drivers.values()].filter((d) => pids.has(d.pid)).length }
       }),
     (children) =>
       Effect.promise(() =>
@@ -54,7 +62,7 @@ const measure = (devvy: string, env: Record<string, string>, argvs: ReadonlyArra
       ),
   )
 
-export default async (): Promise<ReadonlyArray<string>> => {
+const run = async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-watch-" })
   try {
     return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
@@ -119,12 +127,17 @@ export default async (): Promise<ReadonlyArray<string>> => {
       yield* watchOnly(N)
       const all = yield* measure(devvy, env, [watch])
       const separate = yield* measure(devvy, env, ids.map((id) => ["resume", id]))
+      for (
+        const [what, m, want] of [["watch", one, 1], ["watch", all, N], ["separate drivers", separate, N]] as const
+      ) {
+        if (m.driven !== want) throw new Error(`${what} drove ${m.driven} waiting tickets, not ${want}`)
+      }
       const mb = (kb: number) => kb / 1024
       return [
-        `RATIO watch-waiting-memory ${(all / separate).toFixed(3)}`,
-        `# watch marginal MB per waiting ticket ${(mb(all - one) / (N - 1)).toFixed(2)}`,
-        `# ${N} waiting tickets: watch ${mb(all).toFixed(0)} MB (1 ticket: ${mb(one).toFixed(0)} MB), ` +
-        `${N} separate drivers ${mb(separate).toFixed(0)} MB in all`,
+        `RATIO watch-waiting-memory ${(all.peak / separate.peak).toFixed(3)}`,
+        `# watch marginal MB per waiting ticket ${(mb(all.peak - one.peak) / (N - 1)).toFixed(2)}`,
+        `# ${N} waiting tickets: watch ${mb(all.peak).toFixed(0)} MB (1 ticket: ${mb(one.peak).toFixed(0)} MB), ` +
+        `${N} separate drivers ${mb(separate.peak).toFixed(0)} MB in all`,
       ]
     })))
   } finally {
@@ -132,4 +145,6 @@ export default async (): Promise<ReadonlyArray<string>> => {
   }
 }
 
-if (import.meta.main) { for (const line of await (await import(import.meta.url)).default()) console.log(line) }
+export default run
+
+if (import.meta.main) { for (const line of await run()) console.log(line) }

@@ -28,7 +28,15 @@ const startWatch = (env: Record<string, string>) =>
         stderr: "null",
       }).spawn()
     ),
-    (child) => Effect.promise(() => (child.kill("SIGKILL"), child.status)).pipe(Effect.ignore),
+    (child) =>
+      Effect.promise(async () => {
+        try {
+          child.kill("SIGKILL")
+        } catch {
+          // It has ended already.
+        }
+        await child.status
+      }),
   )
 
 it.live(
