@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import * as path from "node:path"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
+import { driveTicket } from "../pipeline/runner.ts"
 import { watch } from "../pipeline/watch.ts"
 import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
 import { watchedWorkItems } from "../services/forge/work_source.ts"
@@ -46,6 +47,6 @@ export const runWatch = (flags: WatchFlags) =>
       model,
       pollInterval: config.agent.pollInterval,
       onEvent: line,
-      onTransition: printTransition,
+      drive: (id) => driveTicket(id, printTransition),
     }))
   }).pipe(Effect.provide(PipelineLayer))

@@ -5,19 +5,17 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
-import type { State } from "../domain/State.ts"
-import type { Ticket } from "../domain/Ticket.ts"
 import type { TicketId } from "../domain/TicketId.ts"
 import type { WatchedItems } from "../services/forge/work_source.ts"
 import { SourceCommentLedger } from "../services/store/SourceCommentLedger.ts"
 import { TicketLease } from "../services/store/TicketLease.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
-import { driveTicket } from "./runner.ts"
 import { commentOnEnd } from "./source_comments.ts"
 
-export interface WatchOptions {
+export interface WatchOptions<E, R> {
   readonly items: WatchedItems
   readonly maxParallel: number
   readonly repoUrl: string
@@ -25,11 +23,16 @@ export interface WatchOptions {
   readonly pollInterval: Duration.DurationInput
   /** One line about the watch itself: a ticket created, a poll that failed. */
   readonly onEvent: (line: string) => Effect.Effect<void>
-  readonly onTransition: (ticket: Ticket, from: State) => Effect.Effect<void>
+  /** Drives one ticket to its end (`driveTicket`), holding its lease meanwhile. */
+  readonly drive: (id: TicketId) => Effect.Effect<unknown, E, R>
 }
 
+const tagOf = (error: unknown) => Predicate.hasProperty(error, "_tag") ? String(error._tag) : "Error"
+const messageOf = (error: unknown) =>
+  Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : String(error)
+
 /** Runs until interrupted; every ticket it drives stays resumable then, as after Ctrl-C on `run`. */
-export const watch = Effect.fn("Watch.run")(function* (options: WatchOptions) {
+export const watch = Effect.fn("Watch.run")(function* <E, R>(options: WatchOptions<E, R>) {
   const every = Duration.decode(options.pollInterval)
   const store = yield* TicketStore
   const leases = yield* TicketLease
@@ -45,19 +48,17 @@ export const watch = Effect.fn("Watch.run")(function* (options: WatchOptions) {
     })
 
   const drive = (id: TicketId) =>
-    driveTicket(id, options.onTransition).pipe(
+    options.drive(id).pipe(
       Effect.asVoid,
-      Effect.catchTags({
-        TicketFailed: (error) => options.onEvent(`${id}: ${error.message}`),
-        // Another process drives it: that one sees it through.
-        TicketBusy: (error) => options.onEvent(`${id}: ${error.message}`),
-        // An outage outlasted the retries: the ticket waits in its state and is taken up again later.
-        TicketPaused: (error) =>
-          options.onEvent(`${id}: paused (${error.message}); trying again in ${Duration.format(every)}`)
-            .pipe(Effect.zipRight(Effect.forkScoped(Effect.delay(enqueue(id), every)))),
-      }),
-      // One ticket's failure, whatever it is, is not the others'.
-      Effect.catchAll((error) => options.onEvent(`${id}: stopped: ${String(error)}`)),
+      // One ticket's failure, whatever it is, is not the others'. An outage that outlasted the retries
+      // (TicketPaused) leaves the ticket in its state: it is taken up again after a poll interval.
+      Effect.catchAll((error) =>
+        tagOf(error) === "TicketPaused"
+          ? options.onEvent(`${id}: paused (${messageOf(error)}); trying again in ${Duration.format(every)}`).pipe(
+            Effect.zipRight(Effect.forkScoped(Effect.delay(enqueue(id), every))),
+          )
+          : options.onEvent(`${id}: ${messageOf(error)}`)
+      ),
       Effect.catchAllDefect((defect) => options.onEvent(`${id}: stopped by an internal error: ${String(defect)}`)),
       Effect.ensuring(Effect.sync(() => inHand.delete(id))),
     )

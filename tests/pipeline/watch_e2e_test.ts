@@ -1,5 +1,6 @@
 import assert from "node:assert/strict"
 import { Effect, Fiber, Layer, Option } from "effect"
+import { driveTicket } from "../../src/pipeline/runner.ts"
 import { watch } from "../../src/pipeline/watch.ts"
 import { watchedWorkItems } from "../../src/services/forge/work_source.ts"
 import { TicketLease } from "../../src/services/store/TicketLease.ts"
@@ -43,15 +44,18 @@ it.live(
           model: "mock/m1",
           pollInterval: "1 second",
           onEvent: () => Effect.void,
-          onTransition: () =>
-            Effect.map(leases.drivers(), (drivers) => void (mostLeased = Math.max(mostLeased, drivers.size))),
+          drive: (id) =>
+            driveTicket(id, () =>
+              Effect.map(leases.drivers(), (drivers) => void (mostLeased = Math.max(mostLeased, drivers.size)))),
         }))
         // The reviewer completes every pull request that waits for review, until all three tickets ended.
         while (true) {
           const tickets = yield* store.list({ all: true })
           for (const t of tickets) {
             if (t.state === "WAIT_FOR_REVIEW" && t.prNumber !== null) {
-              const pr = (yield* ado.pullRequests).find((p) => p.pullRequestId === t.prNumber)
+              const pr = (yield* ado.pullRequests).find((p) =>
+                p.pullRequestId === t.prNumber
+              )
               if (pr?.status === "active") yield* ado.review.complete(t.prNumber)
             }
           }

@@ -200,7 +200,7 @@ export class TicketStore extends Effect.Service<TicketStore>()("devvy/TicketStor
     /** Live tickets `watch` created, oldest first: what a restarted `watch` picks up again. */
     const watched = Effect.fn("TicketStore.watched")(function* () {
       return yield* sql`SELECT id FROM tickets WHERE watched = 1 AND state IN ${sql.in(liveStates)}
-                        ORDER BY created_at, id`.pipe(
+                        ORDER BY created_at, rowid`.pipe(
         Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ id: TicketId })))),
         Effect.map((rows) => rows.map((row) => row.id)),
         Effect.orDie,
