@@ -21,7 +21,7 @@ export type WatchFlags = Command.Command.ParseConfig<typeof options>
 export const watchCommand = Command.make(
   "watch",
   options,
-  (flags) => Effect.flatMap(Effect.promise(() => import("./watch_run.ts")), (watch) => watch.runWatch(flags)),
+  (flags) => Effect.flatMap(Effect.promise(() => import("./watch_work.ts")), (watch) => watch.runWatch(flags)),
 ).pipe(
   Command.withDescription(
     "Pick up tagged work items every poll_interval and drive their tickets in this one process until Ctrl-C",

@@ -5,11 +5,12 @@ import * as Option from "effect/Option"
 import * as path from "node:path"
 import type { State } from "../domain/State.ts"
 import type { Ticket } from "../domain/Ticket.ts"
+import { PipelineServices } from "../pipeline/layer.ts"
 import { driveTicket } from "../pipeline/runner.ts"
 import { watch } from "../pipeline/watch.ts"
 import { AppConfig, requireSetting } from "../services/config/AppConfig.ts"
 import { watchedWorkItems } from "../services/forge/work_source.ts"
-import { PipelineLayer } from "./pipeline_layer.ts"
+import { StoreLayer } from "./layers.ts"
 import { formatClock } from "./ui/time.ts"
 import { UsageError } from "./usage_error.ts"
 import type { WatchFlags } from "./watch.ts"
@@ -49,4 +50,4 @@ export const runWatch = (flags: WatchFlags) =>
       onEvent: line,
       drive: (id) => driveTicket(id, printTransition),
     }))
-  }).pipe(Effect.provide(PipelineLayer))
+  }).pipe(Effect.provide(PipelineServices), Effect.provide(StoreLayer))
