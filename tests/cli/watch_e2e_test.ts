@@ -88,6 +88,13 @@ it.live(
         yield* Effect.promise(() => first.status)
 
         const second = yield* startWatch(env)
+        // ps shows the restarted watch as the driver of the tickets it resumed.
+        for (let i = 0; i < 300; i++) {
+          const ps = yield* Effect.promise(() => devvy(home, ["ps", "--json"], env))
+          if (ps.stdout.includes(`Running (pid ${second.pid})`)) break
+          assert.ok(i < 299, `ps never showed watch (pid ${second.pid}) driving a ticket: ${ps.stdout}`)
+          yield* Effect.sleep("200 millis")
+        }
         // The reviewer completes each pull request once its ticket waits for review.
         yield* until((all) => all.length === 3 && all.every((t) => t.state === "MERGED"), "three merged tickets").pipe(
           Effect.race(Effect.forever(Effect.gen(function* () {
