@@ -20,10 +20,12 @@ export const workItemUrl = (ref: WorkItemRef): string =>
 
 export class SourceRefInvalid extends Schema.TaggedError<SourceRefInvalid>()("SourceRefInvalid", {
   input: Schema.String,
+  /** "a work item" or "an issue". */
+  what: Schema.String,
   reason: Schema.String,
 }) {
   override get message(): string {
-    return `"${this.input}" does not name a work item: ${this.reason}`
+    return `"${this.input}" does not name ${this.what}: ${this.reason}`
   }
 }
 
@@ -37,7 +39,7 @@ const positive = (text: string): number | undefined => /^[1-9]\d{0,9}$/.test(tex
 /** `42`, or `{org_url}/{project}/_workitems/edit/42` (any base URL, so Azure DevOps Server too). */
 export const parseWorkItemRef = (input: string, hints: ProjectHints): Either.Either<WorkItemRef, SourceRefInvalid> => {
   const text = input.trim()
-  const fail = (reason: string) => Either.left(new SourceRefInvalid({ input, reason }))
+  const fail = (reason: string) => Either.left(new SourceRefInvalid({ input, what: "a work item", reason }))
   const id = positive(text)
   if (id !== undefined) {
     if (hints.orgUrl === undefined || hints.project === undefined) {
