@@ -90,8 +90,12 @@ export const watch = Effect.fn("Watch.run")(function* <E, R>(options: WatchOptio
       yield* options.onEvent(`${created.id}: new ticket from ${item.source.url}: ${created.title}`)
       yield* enqueue(created.id)
     }
-    // Closing comments an outage or a crash kept from being posted.
-    for (const id of yield* ledger.unsettledEnds()) yield* commentOnEnd(yield* store.get(id))
+    // Closing comments an outage or a crash kept from being posted. A ticket still being driven posts
+    // its own: settling it here too would race that post and could comment twice.
+    const driving = yield* leases.drivers()
+    for (const id of yield* ledger.unsettledEnds()) {
+      if (!inHand.has(id) && !driving.has(id)) yield* commentOnEnd(yield* store.get(id))
+    }
   }).pipe(
     Effect.catchAll((error) =>
       options.onEvent(`polling paused: ${error.message}; trying again in ${Duration.format(every)}`)

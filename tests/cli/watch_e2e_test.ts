@@ -119,7 +119,10 @@ it.live(
         const all = yield* tickets
         assert.deepEqual(all.map((t) => Number(t.source?.id)).sort(), items)
         assert.equal((yield* ado.pullRequests).length, 3)
-        for (const id of items) assert.equal((yield* ado.workItem(id)).comments.length, 2, `comments on ${id}`)
+        for (const id of items) {
+          const texts = (yield* ado.workItem(id)).comments.map((c) => c.text)
+          assert.equal(texts.length, 2, `comments on ${id}: ${JSON.stringify(texts)}`)
+        }
         assert.ok(mostDrivenAtOnce(yield* Effect.forEach(all, (t) => store.history(t.id))) <= 2)
       }).pipe(Effect.provide(storeAt(home)))
     }),
