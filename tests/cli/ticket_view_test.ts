@@ -110,6 +110,7 @@ Deno.test("a ticket stopped on its budget shows as Stopped: budget in ps, and st
   assert.match(status, /^Process +Stopped: budget$/m)
   assert.match(status, /^Stopped +budget exhausted: \$10\.42 of \$10\.00: `devvy resume 3fa9c2 --max-cost-usd X`/m)
   assert.match(status, /^Budget +\$10\.00 \(raised for this ticket\)$/m)
+})
 
 Deno.test("status and ps --json show the work item a ticket came from", () => {
   const source = { forge: "ado" as const, id: "42", url: "https://dev.azure.com/o/p/_workitems/edit/42" }
