@@ -3,13 +3,11 @@ import { Effect, Layer } from "effect"
 import * as path from "node:path"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { mostDrivenAtOnce } from "../pipeline/support/history.ts"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { devvy } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir, storeAt } from "../support/temp_home.ts"
+import { storeAt } from "../support/temp_home.ts"
 
 const pat = "emulated-pat-9e3b"
 const repoFiles = { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }
@@ -43,25 +41,22 @@ it.live(
   "watch killed with -9 mid-way and started again finishes every ticket once: no duplicate ticket, PR or comment",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
+      // Its cleanup ends any driver, container and image the tickets in the home still have, pass or fail.
+      const fixture = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      const home = fixture.home
       const items = [
         yield* ado.addWorkItem({ title: "First", tags: ["devvy"] }),
         yield* ado.addWorkItem({ title: "Second", tags: ["devvy"] }),
         yield* ado.addWorkItem({ title: "Third", tags: ["devvy"] }),
       ]
       const env = {
-        ...mockModelSettings(home, model, workerImage),
+        ...fixture.env,
         PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
         HOME: home,
         DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
         DEVVY_HOME: home,
         DEVVY_CONFIG: path.join(home, "config.toml"),
-        DEVVY_POLL_INTERVAL: "1",
-        DEVVY_STALL_TIMEOUT: "120",
-        DEVVY_PHASE_TIMEOUT: "300",
         DEVVY_ADO_PAT: pat,
         DEVVY_ADO_ORG_URL: ado.orgUrl,
         DEVVY_ADO_PROJECT: ado.project,

@@ -7,11 +7,8 @@ import { readWorkItem } from "../../src/services/forge/work_source.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { awaitReview } from "./support/review_driver.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { ticketHome } from "./support/ticket_harness.ts"
 
 const pat = "emulated-pat-41aa"
 const repoFiles = { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }
@@ -21,10 +18,7 @@ it.live(
   "a ticket from a bug work item merges with its PR linked to the item and two comments on it, each once",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
       const bug = yield* ado.addWorkItem({
         type: "Bug",
         title: "Greeting missing",
@@ -32,6 +26,7 @@ it.live(
         acceptanceCriteria: "<div>hello.txt says hello</div>",
       })
       const settings = { DEVVY_ADO_PAT: pat, DEVVY_ADO_ORG_URL: ado.orgUrl, DEVVY_ADO_PROJECT: ado.project }
+      const { pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, settings)
       yield* Effect.gen(function* () {
         const store = yield* TicketStore
         const item = yield* readWorkItem(String(bug))
@@ -60,7 +55,7 @@ it.live(
         assert.equal((yield* ado.workItem(bug)).comments.length, 2)
         const ids = yield* sql<{ comment_id: string | null }>`SELECT comment_id FROM source_comments`
         assert.deepEqual(ids.map((r) => r.comment_id).sort(), ["1", "2"])
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   options,

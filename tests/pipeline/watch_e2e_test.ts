@@ -7,11 +7,8 @@ import { TicketLease } from "../../src/services/store/TicketLease.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { mostDrivenAtOnce } from "./support/history.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { ticketHome } from "./support/ticket_harness.ts"
 
 const pat = "emulated-pat-77c0"
 const repoFiles = { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }
@@ -21,10 +18,7 @@ it.live(
   "watch with --max-parallel 2 makes one ticket per tagged item, drives at most two at once, and merges all three",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({ implement: { "hello.txt": "hello\n" } }))
       const tagged = [
         yield* ado.addWorkItem({ title: "First", tags: ["devvy"] }),
         yield* ado.addWorkItem({ title: "Second", tags: ["devvy"] }),
@@ -33,6 +27,7 @@ it.live(
       ]
       yield* ado.addWorkItem({ title: "Untagged" })
       const settings = { DEVVY_ADO_PAT: pat, DEVVY_ADO_ORG_URL: ado.orgUrl, DEVVY_ADO_PROJECT: ado.project }
+      const { pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, settings)
       yield* Effect.gen(function* () {
         const store = yield* TicketStore
         const leases = yield* TicketLease
@@ -88,7 +83,7 @@ it.live(
           const texts = (yield* ado.workItem(id)).comments.map((c) => c.text)
           assert.equal(texts.length, 2, JSON.stringify(texts))
         }
-      }).pipe(Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+      }).pipe(Effect.provide(pipeline()))
     }),
   Layer.empty,
   options,

@@ -19,6 +19,7 @@ import type { RunResult } from "../../../src/services/agent/run_state.ts"
 import { type ContainerInfo, DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../../src/services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../../../src/services/store/ReplyLedger.ts"
+import { SourceCommentLedger } from "../../../src/services/store/SourceCommentLedger.ts"
 import { TicketLog } from "../../../src/services/store/TicketLog.ts"
 import { TicketLogger, TicketLoggerLive } from "../../../src/services/store/TicketLogger.ts"
 import { TicketStore } from "../../../src/services/store/TicketStore.ts"
@@ -103,6 +104,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
       }),
       AgentUsage.Default,
       ReplyLedger.Default,
+      SourceCommentLedger.Default,
       LocalPullRequests.Default,
       FetchHttpClient.layer,
       TicketLoggerLive,
