@@ -15,6 +15,11 @@ const options = {
     undefined,
     "an Azure DevOps work item (id in the configured project, or its URL): the ticket's title and description",
   ),
+  issue: text(
+    "issue",
+    undefined,
+    "a GitHub issue (number in the default repository, owner/repo#N, or its URL): the ticket's text and repository",
+  ),
   repo: text("repo", undefined, "repository URL (or local path); defaults to repo_url from the config"),
   model: text("model", "m", "provider/model for this ticket; defaults to model from the config"),
   background: Options.boolean("background").pipe(

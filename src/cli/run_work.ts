@@ -41,26 +41,39 @@ const fromFlags = (flags: RunFlags) =>
     return { title, description }
   })
 
-/** `--title`/`--description` compete with a work item for the ticket's text: refused before anything is read. */
+/** `--title`/`--description` compete with a work item or issue for the ticket's text: refused before anything is read. */
 const clashingFlags = (flags: RunFlags) => {
   const clash = [Option.isSome(flags.title) ? "--title" : "", Option.isSome(flags.description) ? "--description" : ""]
     .filter((f) => f !== "")
-  return Option.isSome(flags.workItem) && clash.length > 0
+  const source = Option.isSome(flags.workItem) ? "--work-item" : Option.isSome(flags.issue) ? "--issue" : undefined
+  if (Option.isSome(flags.workItem) && Option.isSome(flags.issue)) {
+    return Effect.fail(
+      new UsageError({ detail: "--work-item and --issue cannot go together: a ticket has one source" }),
+    )
+  }
+  return source !== undefined && clash.length > 0
     ? Effect.fail(
       new UsageError({
-        detail: `${clash.join(" and ")} cannot go with --work-item: the ticket's text comes from the work item`,
+        detail: `${clash.join(" and ")} cannot go with ${source}: the ticket's text comes from the ${
+          source === "--issue" ? "issue" : "work item"
+        }`,
       }),
     )
     : Effect.void
 }
 
+const workSource = Effect.zip(
+  Effect.promise(() => import("../services/forge/work_source.ts")),
+  Effect.map(Effect.promise(() => import("@effect/platform/FetchHttpClient")), (http) => http.layer),
+)
+
 /** Title, description and source from the work item. */
 const fromWorkItem = (input: string) =>
-  Effect.gen(function* () {
-    const { readWorkItem } = yield* Effect.promise(() => import("../services/forge/work_source.ts"))
-    const { layer } = yield* Effect.promise(() => import("@effect/platform/FetchHttpClient"))
-    return yield* readWorkItem(input).pipe(Effect.provide(layer))
-  })
+  Effect.flatMap(workSource, ([source, http]) => source.readWorkItem(input).pipe(Effect.provide(http)))
+
+/** Title, description and source from the issue, and the issue's repository. */
+const fromIssue = (input: string, repository: string | undefined) =>
+  Effect.flatMap(workSource, ([source, http]) => source.readIssue(input, repository).pipe(Effect.provide(http)))
 
 /** Creates the ticket from the flags or the work item they name, then drives it. */
 export const runTicket = (flags: RunFlags) =>
@@ -72,17 +85,23 @@ export const runTicket = (flags: RunFlags) =>
         onSome: Effect.succeed,
         onNone: () => requireSetting(config, "model", config.model),
       })
+      // An issue brings its repository; `--repo` still wins, and names the repository a bare number is in.
+      const issue = Option.isNone(flags.issue) ? undefined : yield* fromIssue(
+        flags.issue.value,
+        Option.getOrUndefined(Option.orElse(flags.repo, () => config.repoUrl)),
+      )
       const repoUrl = localPathsAbsolute(
         yield* Option.match(flags.repo, {
           onSome: Effect.succeed,
-          onNone: () => requireSetting(config, "repo_url", config.repoUrl),
+          onNone: () =>
+            issue === undefined ? requireSetting(config, "repo_url", config.repoUrl) : Effect.succeed(issue.repoUrl),
         }),
       )
       // Bad input is the user's to fix now, not a ticket that fails at RECEIVED or in the agent's first run.
       if (!isModelString(model)) return yield* new UsageError({ detail: new AgentModelInvalid({ model }).message })
       const accepted = acceptedRepository(repoUrl, parseTicketRepoUrl(repoUrl, config))
       if (Either.isLeft(accepted)) return yield* accepted.left
-      const text = yield* Option.match(flags.workItem, {
+      const text = issue !== undefined ? issue.item : yield* Option.match(flags.workItem, {
         onNone: () => fromFlags(flags),
         onSome: fromWorkItem,
       })

@@ -9,7 +9,7 @@ import { Forge } from "../services/forge/Forge.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
 import { runAgent } from "./agent_phase.ts"
-import { commentOnSource, openedComment } from "./source_comments.ts"
+import { commentOnSource, openedComment, withClosingLine } from "./source_comments.ts"
 
 /** Where Azure DevOps and GitHub look for a pull request template, first match wins. */
 const templatePaths = [
@@ -48,7 +48,7 @@ export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) 
       sourceBranch: ticket.branch,
       targetBranch: repository.defaultBranch,
       title: ticket.title,
-      description: pullRequestDescription(answer.text),
+      description: withClosingLine(pullRequestDescription(answer.text), ticket),
       ...(ticket.source?.forge === "ado" ? { workItemIds: [Number(ticket.source.id)] } : {}),
     })
   })

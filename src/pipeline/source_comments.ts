@@ -10,6 +10,27 @@ import { commentsOn } from "../services/forge/work_source.ts"
 import { type SourceCommentKind, SourceCommentLedger } from "../services/store/SourceCommentLedger.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 
+/** `owner/repo` of a GitHub URL (an issue's page or a repository's), lower-cased for comparing. */
+const slugOf = (url: string): string | undefined => {
+  if (!URL.canParse(url)) return undefined
+  const [owner, repo] = new URL(url).pathname.split("/").filter((s) => s !== "")
+  return owner === undefined || repo === undefined ? undefined : `${owner}/${repo.replace(/\.git$/i, "")}`.toLowerCase()
+}
+
+/**
+ * SPEC §8: the body of a pull request for a GitHub issue ends with `Closes #N`, which closes the issue
+ * when it merges; `Closes owner/repo#N` when the issue lives in another repository.
+ */
+export const withClosingLine = (description: string, ticket: Ticket): string => {
+  const source = ticket.source
+  if (source === null || source.forge !== "github") return description
+  const issueRepo = slugOf(source.url)
+  const reference = issueRepo !== undefined && issueRepo !== slugOf(ticket.repoUrl)
+    ? `${source.url.split("/").slice(3, 5).join("/")}#${source.id}`
+    : `#${source.id}`
+  return `${description.trimEnd()}\n\nCloses ${reference}`
+}
+
 export const openedComment = (ticket: Ticket, prUrl: string): string =>
   `devvy opened a pull request for this, ticket ${ticket.id}: ${prUrl}`
 

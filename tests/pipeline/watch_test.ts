@@ -1,4 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeContext from "@effect/platform-node/NodeContext"
 import assert from "node:assert/strict"
 import { Effect, Layer, Ref, TestClock } from "effect"
 import type { TicketId } from "../../src/domain/TicketId.ts"
@@ -12,9 +13,10 @@ import { configFrom } from "../support/git_fixtures.ts"
 import { TempStore } from "../support/temp_home.ts"
 
 // Closing comments are settled through the config and HTTP; these tests end no ticket, so none are posted.
-const Store = Layer.mergeAll(SourceCommentLedger.Default, configFrom({}), FetchHttpClient.layer).pipe(
-  Layer.provideMerge(TempStore),
-)
+const Store = Layer.mergeAll(SourceCommentLedger.Default, configFrom({}), FetchHttpClient.layer, NodeContext.layer)
+  .pipe(
+    Layer.provideMerge(TempStore),
+  )
 
 const urlOf = (n: number) => `https://dev.azure.com/o/p/_workitems/edit/${n}`
 const itemOf = (n: number): SourceItem => ({

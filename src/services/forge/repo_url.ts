@@ -70,7 +70,7 @@ const expected = "expected https://dev.azure.com/{org}/{project}/_git/{repo}, a 
 const GITHUB_API = "https://api.github.com"
 
 /** Where GitHub's web pages and git live for a REST base: github.com for api.github.com, else the API's own origin. */
-const githubWeb = (apiUrl: string): URL | undefined => {
+export const githubWeb = (apiUrl: string): URL | undefined => {
   if (!URL.canParse(apiUrl)) return undefined
   const api = new URL(apiUrl)
   return api.host.toLowerCase() === "api.github.com" ? new URL("https://github.com") : new URL(api.origin)

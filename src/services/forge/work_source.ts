@@ -14,7 +14,18 @@ import type { ConfigMissing, ConfigRequired } from "../config/ConfigError.ts"
 import { makeWorkItems } from "./ado/WorkItems.ts"
 import type { ForgeError } from "./ForgeError.ts"
 import { watchCondition } from "./ado/wiql.ts"
-import { parseWorkItemRef, type SourceRefInvalid, WorkItemRef, workItemUrl } from "./source_ref.ts"
+import { makeIssues } from "./github/Issues.ts"
+import { ghAuthToken, resolveToken } from "./github/token.ts"
+import { githubWeb, parseRepoUrl, repoUrlHints } from "./repo_url.ts"
+import {
+  IssueRef,
+  issueUrl,
+  parseIssueRef,
+  parseWorkItemRef,
+  type SourceRefInvalid,
+  WorkItemRef,
+  workItemUrl,
+} from "./source_ref.ts"
 
 /** The work item or issue cannot be read: it does not exist, or the credentials may not see it. */
 export class SourceUnreadable extends Schema.TaggedError<SourceUnreadable>()("SourceUnreadable", {
@@ -94,18 +105,28 @@ export const readWorkItem = (
     return { title: item.title, description: item.description, source }
   }).pipe(Effect.withSpan("WorkSource.readWorkItem"))
 
-/** Commenting on the item a ticket came from. */
-export const commentsOn = (
-  source: TicketSource,
-): Effect.Effect<ItemComments, SourceRefInvalid | ConfigMissing | ConfigRequired, AppConfig | HttpClient> =>
+/** Commenting on the item a ticket came from: HTML on a work item, Markdown on an issue. */
+export const commentsOn = (source: TicketSource) =>
   Effect.gen(function* () {
-    const ref = yield* refOf(source.url, yield* AppConfig)
+    const config = yield* AppConfig
+    if (source.forge === "github") {
+      const ref = yield* issueRefOf(source.url, config, undefined)
+      const issues = yield* issuesFor(ref)
+      const comments: ItemComments = {
+        render: (plain) => plain,
+        own: issues.comments(ref.number),
+        add: (rendered) => issues.addComment(ref.number, rendered),
+      }
+      return comments
+    }
+    const ref = yield* refOf(source.url, config)
     const items = yield* workItemsFor(ref)
-    return {
+    const comments: ItemComments = {
       render: renderHtmlComment,
       own: Effect.map(items.comments(ref.id), (all) => all.filter((c) => c.isOwn)),
       add: (rendered) => items.addComment(ref.id, rendered),
     }
+    return comments
   })
 
 /** What `watch` polls: the items to pick up, and reading those it has not seen. */
@@ -145,4 +166,76 @@ export const watchedWorkItems = (
             return { title: item.title, description: item.description, source }
           })),
     }
+  })
+
+// ---- GitHub issues ----
+
+const githubRepository = (config: AppConfigShape, repoUrl: string | undefined) => {
+  if (repoUrl === undefined) return undefined
+  const parsed = parseRepoUrl(repoUrl, repoUrlHints(config))
+  return Either.isRight(parsed) && parsed.right._tag === "GitHubRepoUrl" ? parsed.right : undefined
+}
+
+const issuesFor = (ref: { readonly apiUrl: string; readonly owner: string; readonly repo: string }) =>
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const token = yield* requireSetting(
+      config,
+      "github.token",
+      yield* resolveToken(config.github.token, ref.apiUrl, yield* ghAuthToken),
+    )
+    return yield* makeIssues({ apiUrl: ref.apiUrl, owner: ref.owner, repo: ref.repo, token })
+  })
+
+const issueRefOf = (input: string, config: AppConfigShape, repoUrl: string | undefined) => {
+  const repository = githubRepository(config, repoUrl)
+  return Either.match(
+    parseIssueRef(input, {
+      apiUrl: config.github.apiUrl,
+      repository: repository === undefined ? undefined : { owner: repository.owner, repo: repository.repo },
+    }),
+    { onLeft: Effect.fail, onRight: Effect.succeed },
+  )
+}
+
+/** `run --issue`: the issue read, its repository being the ticket's unless `--repo` names another. */
+export const readIssue = (input: string, repoUrl: string | undefined) =>
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const ref = yield* issueRefOf(input, config, repoUrl)
+    const url = issueUrl(ref)
+    const what = `issue #${ref.number} of ${ref.owner}/${ref.repo} (${url})`
+    const issue = yield* Effect.flatMap(issuesFor(ref), (issues) => issues.read(ref.number)).pipe(
+      Effect.mapError((error) =>
+        error._tag === "ConfigMissing" || error._tag === "ConfigRequired"
+          ? error
+          : new SourceUnreadable({ what, reason: error.message })
+      ),
+    )
+    if (issue.title.trim() === "") return yield* new SourceUnreadable({ what, reason: "it has no title" })
+    const source: TicketSource = { forge: "github", id: String(ref.number), url }
+    const item: SourceItem = { title: issue.title.trim(), description: issue.body ?? "", source }
+    return { item, repoUrl: `${githubWeb(ref.apiUrl)?.origin ?? ref.apiUrl}/${ref.owner}/${ref.repo}` }
+  }).pipe(Effect.withSpan("WorkSource.readIssue"))
+
+/** Open issues of the repository labelled `github.watch_label`, pull requests left out. */
+export const watchedIssues = (repository: { readonly apiUrl: string; readonly owner: string; readonly repo: string }) =>
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    const issues = yield* issuesFor(repository)
+    const seen = new Map<string, SourceItem>()
+    const watched: WatchedItems = {
+      candidates: Effect.map(issues.labelled(config.github.watchLabel), (found) =>
+        found.map((issue) => {
+          const ref = new IssueRef({ ...repository, number: issue.number })
+          const source: TicketSource = { forge: "github", id: String(issue.number), url: issueUrl(ref) }
+          seen.set(source.url, { title: issue.title.trim(), description: issue.body ?? "", source })
+          return source.url
+        })),
+      read: (urls) =>
+        Effect.succeed(
+          urls.flatMap((url) => Option.toArray(Option.fromNullable(seen.get(url)))).filter((i) => i.title !== ""),
+        ),
+    }
+    return watched
   })
