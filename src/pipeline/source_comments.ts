@@ -10,10 +10,10 @@ import { commentsOn } from "../services/forge/work_source.ts"
 import { type SourceCommentKind, SourceCommentLedger } from "../services/store/SourceCommentLedger.ts"
 import { TicketLog } from "../services/store/TicketLog.ts"
 
-/** `owner/repo` of a GitHub URL (an issue's page or a repository's), lower-cased for comparing. */
+/** `owner/repo` of a GitHub URL (an issue's page, a repository's, or `git@host:owner/repo.git`), lower-cased. */
 const slugOf = (url: string): string | undefined => {
-  if (!URL.canParse(url)) return undefined
-  const [owner, repo] = new URL(url).pathname.split("/").filter((s) => s !== "")
+  const path = URL.canParse(url) ? new URL(url).pathname : /^[^@\s]+@[^:\s]+:(.+)$/.exec(url)?.[1]
+  const [owner, repo] = (path ?? "").split("/").filter((s) => s !== "")
   return owner === undefined || repo === undefined ? undefined : `${owner}/${repo.replace(/\.git$/i, "")}`.toLowerCase()
 }
 
