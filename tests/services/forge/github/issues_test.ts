@@ -1,7 +1,11 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import assert from "node:assert/strict"
 import * as path from "node:path"
-import { Effect, Redacted } from "effect"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { Effect, Layer, Redacted } from "effect"
+import { DevvyPaths } from "../../../../src/services/config/DevvyPaths.ts"
+import { watchedIssues } from "../../../../src/services/forge/work_source.ts"
+import { configFrom } from "../../../support/git_fixtures.ts"
 import { type GitHubIssue, issuesOnly, makeIssues } from "../../../../src/services/forge/github/Issues.ts"
 import { it } from "../../../support/effect_test.ts"
 import { localRepo } from "../../../support/github_emulator/client.ts"
@@ -74,4 +78,31 @@ it.live("comments go on the issue, and devvy's own are told apart from other peo
     const id = yield* issues.addComment(number, "devvy opened a pull request")
     assert.deepEqual(yield* issues.comments(number), [{ id, text: "devvy opened a pull request" }])
     assert.equal((yield* gh.issueComments("web", number)).length, 2)
+  }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+it.live("watch over GitHub offers the open issues carrying github.watch_label as ticket sources, and no others", () =>
+  Effect.gen(function* () {
+    const { gh } = yield* setup
+    const wanted = yield* gh.createIssue("web", { title: "Wanted", body: "Do it", labels: ["ship-it"] })
+    yield* gh.createIssue("web", { title: "Other label", labels: ["devvy"] })
+    const watched = yield* watchedIssues({ apiUrl: gh.apiUrl, owner: gh.owner, repo: "web" }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          configFrom({
+            DEVVY_GITHUB_TOKEN: token,
+            DEVVY_GITHUB_API_URL: gh.apiUrl,
+            DEVVY_GITHUB_WATCH_LABEL: "ship-it",
+          }),
+          NodeContext.layer,
+        ).pipe(Layer.provide(DevvyPaths.at("/nonexistent-devvy-home"))),
+      ),
+    )
+    const urls = yield* watched.candidates
+    assert.deepEqual(urls, [`${gh.webUrl}/${gh.owner}/web/issues/${wanted}`])
+    const [item] = yield* watched.read(urls)
+    assert.deepEqual(item, {
+      title: "Wanted",
+      description: "Do it",
+      source: { forge: "github", id: String(wanted), url: urls[0] },
+    })
   }).pipe(Effect.provide(FetchHttpClient.layer)))
