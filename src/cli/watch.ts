@@ -5,8 +5,8 @@ import * as Effect from "effect/Effect"
 const options = {
   query: Options.text("query").pipe(
     Options.withDescription(
-      "a WIQL WHERE condition choosing the work items to pick up, instead of the ado.watch_tag tag " +
-        "(always within the configured project)",
+      "a WIQL WHERE condition choosing the work items to pick up, instead of the ado.watch_tag tag (Azure DevOps only; " +
+        "always within the configured project)",
     ),
     Options.optional,
   ),
@@ -24,6 +24,7 @@ export const watchCommand = Command.make(
   (flags) => Effect.flatMap(Effect.promise(() => import("./watch_work.ts")), (watch) => watch.runWatch(flags)),
 ).pipe(
   Command.withDescription(
-    "Pick up tagged work items every poll_interval and drive their tickets in this one process until Ctrl-C",
+    "Pick up tagged work items (or labelled GitHub issues) every poll_interval and drive their tickets in this one " +
+      "process until Ctrl-C",
   ),
 )
