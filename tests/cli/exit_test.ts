@@ -25,6 +25,9 @@ const expected: Readonly<Record<string, 1 | 2 | 3>> = {
   NoPullRequest: 2,
   PullRequestClosed: 2,
   ReviewCommentInvalid: 2,
+  SourceRefInvalid: 2,
+  SourceUnreadable: 2,
+  TicketForSourceExists: 2,
   // A ticket stopped on its budget: exit 3.
   BudgetExhausted: 3,
   // Everything else: exit 1.
@@ -42,6 +45,7 @@ const expected: Readonly<Record<string, 1 | 2 | 3>> = {
   ContainerNotFound: 1,
   DockerApiError: 1,
   DockerConflict: 1,
+  EngineTlsInvalid: 1,
   EngineUnreachable: 1,
   EngineUnsupported: 1,
   EnvFileNotFound: 1,
