@@ -168,6 +168,17 @@ export interface DockerEngineShape {
   readonly listContainers: (
     labels: Readonly<Record<string, string>>,
   ) => Effect.Effect<ReadonlyArray<ContainerInfo>, EngineError>
+  /**
+   * Unpacks a tar into the container under `path`, an existing folder (`/` always is); works before the
+   * container starts. Entries keep the mode, mtime, uid and gid their headers carry.
+   */
+  readonly putArchive: (
+    containerId: string,
+    path: string,
+    tar: ReadableStream<Uint8Array>,
+  ) => Effect.Effect<void, EngineError>
+  /** The file or folder at `path` as a tar whose entries start with its base name (`workspace/…`). */
+  readonly getArchive: (containerId: string, path: string) => Stream.Stream<Uint8Array, EngineError>
   /** Creates and starts a container that is force-removed when the scope closes. */
   readonly runContainer: (
     spec: ContainerSpec,

@@ -130,3 +130,15 @@ export class EngineTlsInvalid extends Schema.TaggedError<EngineTlsInvalid>()("En
       "cert.pem and key.pem (a client certificate that engine trusts), as for the docker CLI"
   }
 }
+
+/** A folder could not be copied between this host and a container (the host side: a full disk, a bad archive). */
+export class FolderCopyFailed extends Schema.TaggedError<FolderCopyFailed>()("FolderCopyFailed", {
+  direction: Schema.Literal("into", "out of"),
+  container: Schema.String,
+  path: Schema.String,
+  detail: Schema.String,
+}) {
+  override get message(): string {
+    return `copying ${this.path} ${this.direction} container ${this.container.slice(0, 12)} failed: ${this.detail}`
+  }
+}

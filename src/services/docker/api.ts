@@ -60,7 +60,7 @@ export const compareVersions = (a: string, b: string): number => {
 export type Subject = { readonly image: string } | { readonly container: string }
 
 export interface ApiRequest {
-  readonly method: "GET" | "POST" | "DELETE" | "HEAD"
+  readonly method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD"
   /** Without the version prefix: `/containers/json`. */
   readonly path: string
   readonly query?: Readonly<Record<string, string | undefined>>

@@ -19,10 +19,20 @@ const fromGenerator = (chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8
 
 const mtimeOf = (info: Deno.FileInfo): number => Math.floor((info.mtime?.getTime() ?? 0) / 1000)
 
-async function* walk(root: string, dockerfile: string): AsyncGenerator<Uint8Array> {
-  const ignoreText = await Deno.readTextFile(join(root, ".dockerignore")).catch(() => "")
-  // As docker/cli does: the Dockerfile and .dockerignore always reach the daemon, which needs them.
-  const matcher = parseDockerignore(ignoreText, [dockerfile, ".dockerignore"])
+/** How a directory becomes a tar: what is left out, where its entries go, and whose they are. */
+export interface DirectoryTarOptions {
+  /** Relative paths (with `/`) to leave out; `exceptions`: an ignored directory may still hold kept files. */
+  readonly ignore?: { readonly ignores: (path: string) => boolean; readonly hasExceptions: boolean }
+  /** Put before every entry's path, with an entry of its own for the folder (`workspace`). */
+  readonly prefix?: string
+  /** Written as every entry's uid and gid, instead of 0: who owns the files where they are unpacked. */
+  readonly owner?: { readonly uid: number; readonly gid: number }
+}
+
+async function* walk(root: string, options: DirectoryTarOptions): AsyncGenerator<Uint8Array> {
+  const matcher = options.ignore ?? { ignores: () => false, hasExceptions: false }
+  const owner = options.owner ?? { uid: 0, gid: 0 }
+  const under = (path: string) => options.prefix === undefined ? path : `${options.prefix}/${path}`
   async function* visit(dir: string): AsyncGenerator<Uint8Array> {
     const entries: Array<Deno.DirEntry> = []
     for await (const entry of Deno.readDir(dir)) entries.push(entry)
@@ -32,16 +42,17 @@ async function* walk(root: string, dockerfile: string): AsyncGenerator<Uint8Arra
       const path = relative(root, full)
       const ignored = matcher.ignores(path)
       const info = await Deno.lstat(full)
+      const common = { path: under(path), mtime: mtimeOf(info), ...owner }
       if (info.isDirectory) {
         if (ignored && !matcher.hasExceptions) continue
-        if (!ignored) yield* entryHeader({ path, type: "directory", mode: info.mode ?? 0o755, mtime: mtimeOf(info) })
+        if (!ignored) yield* entryHeader({ ...common, type: "directory", mode: info.mode ?? 0o755 })
         yield* visit(full)
       } else if (ignored) {
         continue
       } else if (info.isSymlink) {
-        yield* entryHeader({ path, type: "symlink", linkTarget: await Deno.readLink(full), mtime: mtimeOf(info) })
+        yield* entryHeader({ ...common, type: "symlink", linkTarget: await Deno.readLink(full) })
       } else if (info.isFile) {
-        yield* entryHeader({ path, type: "file", size: info.size, mode: info.mode ?? 0o644, mtime: mtimeOf(info) })
+        yield* entryHeader({ ...common, type: "file", size: info.size, mode: info.mode ?? 0o644 })
         using file = await Deno.open(full)
         const buffer = new Uint8Array(READ_SIZE)
         let left = info.size
@@ -56,13 +67,44 @@ async function* walk(root: string, dockerfile: string): AsyncGenerator<Uint8Arra
       }
     }
   }
+  if (options.prefix !== undefined) {
+    const info = await Deno.stat(root)
+    yield* entryHeader({
+      path: options.prefix,
+      type: "directory",
+      mode: info.mode ?? 0o755,
+      mtime: mtimeOf(info),
+      ...owner,
+    })
+  }
   yield* visit(root)
   yield endOfArchive()
 }
 
-/** The directory as a tar, read file by file as the daemon takes it. */
-export const directoryContext = (root: string, dockerfile = "Dockerfile"): ReadableStream<Uint8Array> =>
-  fromGenerator(walk(root, dockerfile))
+async function* buildContext(root: string, dockerfile: string, exclude: ReadonlyArray<string>) {
+  const ignoreText = await Deno.readTextFile(join(root, ".dockerignore")).catch(() => "")
+  // As docker/cli does: the Dockerfile and .dockerignore always reach the daemon, which needs them.
+  const matcher = parseDockerignore(ignoreText, [dockerfile, ".dockerignore"])
+  const ignore = exclude.length === 0 ? matcher : {
+    ignores: (path: string) => exclude.includes(path) || matcher.ignores(path),
+    hasExceptions: matcher.hasExceptions,
+  }
+  yield* walk(root, { ignore })
+}
+
+/** A directory as a tar, read file by file as the engine takes it (uploads into a container). */
+export const directoryTar = (root: string, options: DirectoryTarOptions = {}): ReadableStream<Uint8Array> =>
+  fromGenerator(walk(root, options))
+
+/**
+ * The directory as a build context, read file by file as the daemon takes it; `exclude` names paths that
+ * never reach the daemon whatever `.dockerignore` says (the workspace's `.env`).
+ */
+export const directoryContext = (
+  root: string,
+  dockerfile = "Dockerfile",
+  exclude: ReadonlyArray<string> = [],
+): ReadableStream<Uint8Array> => fromGenerator(buildContext(root, dockerfile, exclude))
 
 /** A Dockerfile's text and extra files as a tar, held in memory (they are small by nature). */
 export const inlineContext = (

@@ -123,6 +123,11 @@ export const make = (host: string, options: EngineOptions = {}): Effect.Effect<D
       stopContainer: Effect.fn("Docker.stopContainer")(containers.stop),
       removeContainer: Effect.fn("Docker.removeContainer")(containers.remove),
       listContainers: Effect.fn("Docker.listContainers")(containers.list),
+      putArchive: Effect.fn("Docker.putArchive")(containers.putArchive),
+      getArchive: (containerId, path) =>
+        Stream.withSpan(containers.getArchive(containerId, path), "Docker.getArchive", {
+          attributes: { containerId, path },
+        }),
       runContainer,
       exec,
       execStream: (containerId, options) =>

@@ -18,7 +18,7 @@ export interface EntryHeader {
   readonly linkTarget?: string
 }
 
-const BLOCK = 512
+export const BLOCK = 512
 const encoder = new TextEncoder()
 
 const writeString = (block: Uint8Array, offset: number, length: number, value: string) => {
