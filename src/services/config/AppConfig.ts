@@ -52,6 +52,8 @@ export interface AppConfigShape {
     readonly caBundle: Option.Option<string>
     /** DOCKER_CERT_PATH (default ~/.docker) when DOCKER_TLS_VERIFY is set: TLS to a tcp:// engine. */
     readonly tlsCertPath: Option.Option<string>
+    /** How containers get the workspace: a bind mount, or a copy through the engine (default for tcp://). */
+    readonly workspaceMode: "bind" | "copy"
   }
   readonly git: { readonly authorName: string; readonly authorEmail: string }
 }
@@ -101,6 +103,7 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     Effect.orDie,
   )
 
+  const dockerHost = file.docker?.host ?? "unix:///var/run/docker.sock"
   return AppConfig.of({
     path: paths.config,
     fileFound,
@@ -131,11 +134,13 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
       maxTokens: Option.fromNullable(file.agent?.max_tokens),
     },
     docker: {
-      host: file.docker?.host ?? "unix:///var/run/docker.sock",
+      host: dockerHost,
       workerImage: file.docker?.worker_image ?? "devvy-worker:latest",
       network: file.docker?.network ?? "bridge",
       caBundle: Option.fromNullable(file.docker?.ca_bundle),
       tlsCertPath: tlsVerify === "" ? Option.none() : Option.some(path.resolve(certPath)),
+      // An engine reached over TCP is taken to be on another host, which cannot see this one's files.
+      workspaceMode: file.docker?.workspace_mode ?? (dockerHost.startsWith("tcp://") ? "copy" : "bind"),
     },
     git: {
       authorName: file.git?.author_name ?? "devvy",

@@ -50,6 +50,14 @@ const AuthorAssociation = Schema.String.pipe(
   }),
 )
 
+const WorkspaceMode = Schema.String.pipe(
+  Schema.filter((s): s is "bind" | "copy" => s === "bind" || s === "copy", {
+    message: (issue) =>
+      `expected "bind" (the workspace mounted from this host) or "copy" (copied into the container, ` +
+      `for an engine on another host), got ${JSON.stringify(issue.actual)}`,
+  }),
+)
+
 const Count = (min: number) =>
   Schema.Number.pipe(
     Schema.int({ message: (issue) => `expected a whole number, got ${JSON.stringify(issue.actual)}` }),
@@ -93,6 +101,7 @@ export const ConfigFile = Schema.Struct({
     worker_image: Schema.optional(Text("an image name such as devvy-worker:latest")),
     network: Schema.optional(Text("a network mode such as bridge or host")),
     ca_bundle: Schema.optional(Text("the path of a PEM CA bundle")),
+    workspace_mode: Schema.optional(WorkspaceMode),
   })),
   git: Schema.optional(Schema.Struct({
     author_name: Schema.optional(Text("a name")),
@@ -133,6 +142,7 @@ export const configKeys: ReadonlyArray<
   { key: "docker.worker_image", env: ["DEVVY_WORKER_IMAGE"], kind: "string" },
   { key: "docker.network", env: ["DEVVY_DOCKER_NETWORK"], kind: "string" },
   { key: "docker.ca_bundle", env: ["DEVVY_CA_BUNDLE"], kind: "string" },
+  { key: "docker.workspace_mode", env: ["DEVVY_WORKSPACE_MODE"], kind: "string" },
   { key: "git.author_name", env: ["DEVVY_GIT_AUTHOR_NAME"], kind: "string" },
   { key: "git.author_email", env: ["DEVVY_GIT_AUTHOR_EMAIL"], kind: "string" },
 ]

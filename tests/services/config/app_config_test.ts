@@ -102,7 +102,31 @@ it.effect("an unknown key is reported with the keys its section knows", () =>
     assert.equal(error._tag, "ConfigInvalid")
     assert.match(
       error.message,
-      /key `docker\.image`: is not a known key \(known: host, worker_image, network, ca_bundle\)/,
+      /key `docker\.image`: is not a known key \(known: host, worker_image, network, ca_bundle, workspace_mode\)/,
+    )
+  }), Layer.empty)
+
+it.effect(
+  "the workspace is bind-mounted for a unix:// engine and copied for a tcp:// one, unless set",
+  () =>
+    Effect.gen(function* () {
+      assert.equal((yield* load(`model = "mock/m1"`)).config.docker.workspaceMode, "bind")
+      assert.equal((yield* load(`[docker]\nhost = "tcp://10.0.0.2:2376"\n`)).config.docker.workspaceMode, "copy")
+      const chosen = yield* load(`[docker]\nhost = "tcp://10.0.0.2:2376"\nworkspace_mode = "bind"\n`)
+      assert.equal(chosen.config.docker.workspaceMode, "bind")
+      const fromEnv = yield* load(`[docker]\nworkspace_mode = "bind"\n`, { DEVVY_WORKSPACE_MODE: "copy" })
+      assert.equal(fromEnv.config.docker.workspaceMode, "copy")
+    }),
+  Layer.empty,
+)
+
+it.effect("a workspace mode other than bind or copy is refused, saying what each means", () =>
+  Effect.gen(function* () {
+    const error = yield* Effect.flip(load(`model = "mock/m1"\n`, { DEVVY_WORKSPACE_MODE: "rsync" }))
+    assert.equal(error._tag, "ConfigInvalid")
+    assert.match(
+      error.message,
+      /^environment variable DEVVY_WORKSPACE_MODE: key `docker\.workspace_mode`: expected "bind" .* or "copy" .*, got "rsync"/,
     )
   }))
 
