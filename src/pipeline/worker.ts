@@ -6,11 +6,12 @@ import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { ensureWorkerImage } from "../services/docker/worker_image.ts"
+import { copyIntoWorker, copyOutOfWorker, invokingOwner } from "./worker_files.ts"
 
 const labels = (id: TicketId) => ({ "devvy.ticket": id, "devvy.role": "worker" })
 
 /** The user the worker runs as: the invoking user, so files in the workspace stay theirs. */
-const invokingUser = (): string => `${Deno.uid() ?? 0}:${Deno.gid() ?? 0}`
+const invokingUser = (): string => `${invokingOwner().uid}:${invokingOwner().gid}`
 
 /**
  * The ticket's worker container: the running one found by its label (after a crash or from another
@@ -27,7 +28,16 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
     yield* Effect.logInfo(`re-attached to worker ${running.name}`)
     return running.id
   }
-  for (const stale of found) yield* docker.removeContainer(stale.id)
+  const copy = config.docker.workspaceMode === "copy"
+  for (const stale of found) {
+    // A stopped worker may hold work that never came back (the driver died mid-run): it comes back first.
+    if (copy && stale.labels["devvy.role"] === "worker") {
+      yield* copyOutOfWorker(id, stale.id).pipe(
+        Effect.catchAll((e) => Effect.logWarning(`nothing came back from the stopped worker: ${e.message}`)),
+      )
+    }
+    yield* docker.removeContainer(stale.id)
+  }
   const built = yield* ensureWorkerImage(config.docker.workerImage, {
     caBundle: config.docker.caBundle,
     onProgress: (line) => Effect.logDebug(`worker image: ${line}`),
@@ -41,11 +51,16 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
     init: true,
     user: invokingUser(),
     labels: labels(id),
-    binds: [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
+    binds: copy ? [] : [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
     env: mounts.env,
     workingDir: workerPaths.workspace,
     network: config.docker.network,
   })
+  if (copy) {
+    yield* copyIntoWorker(id, container, mounts).pipe(
+      Effect.tapError(() => docker.removeContainer(container).pipe(Effect.ignore)),
+    )
+  }
   yield* docker.startContainer(container)
   yield* Effect.logInfo(`started worker devvy-worker-${id} (${config.docker.workerImage})`)
   return container
@@ -61,7 +76,8 @@ export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId)
 /**
  * What a driver that died (kill -9, a reboot) may have left: an opencode process still running in the
  * worker, a validation container. Restarting the worker ends the one without losing the workspace or
- * the agent's data, which live in bind mounts; the other is removed. Run once when a driver takes over.
+ * the agent's data, which live in bind mounts (or, copied, in the container's own files, which a restart
+ * keeps); the other is removed. Run once when a driver takes over.
  */
 export const recoverFromDeadDriver = Effect.fn("Worker.recover")(function* (id: TicketId) {
   const docker = yield* DockerEngine

@@ -34,6 +34,7 @@ export const testConfig = (
     network: "bridge",
     caBundle: Option.none(),
     tlsCertPath: Option.none(),
+    workspaceMode: "bind",
   },
   git: { authorName: "devvy", authorEmail: "devvy@users.noreply.local" },
 })

@@ -6,13 +6,43 @@ import type { TicketId } from "../../domain/TicketId.ts"
 import type { FailedValidation } from "../prompts/prompts.ts"
 import { validationScripts } from "./scripts.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
-import { DockerEngine } from "../../services/docker/DockerEngine.ts"
+import { type ContainerSpec, DockerEngine } from "../../services/docker/DockerEngine.ts"
+import { copyFolderIn, copyFolderOut } from "../../services/docker/folder_copy.ts"
+import { envFileName } from "../../services/workspace/Workspace.ts"
+import { invokingOwner, workspaceKeep } from "../worker_files.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
 import { reportActivity } from "../../services/tracing/TicketActivity.ts"
 
 /** The image VALIDATE builds for a ticket. */
 export const validationImage = (id: TicketId): string => `devvy-validate-${id}:latest`
+
+/** The workspace's .env as a path inside the build context, when the context holds it. */
+const envInContext = (workspace: string, target: { readonly context: string }): ReadonlyArray<string> => {
+  const relative = path.relative(target.context, path.join(workspace, envFileName))
+  return relative.startsWith("..") ? [] : [relative]
+}
+
+/**
+ * The running container the scripts run in, removed when the scope closes; in copy mode it gets the
+ * workspace copied in before it starts, instead of the bind mount.
+ */
+const validationContainer = Effect.fnUntraced(function* (workspace: string, spec: ContainerSpec, copy: boolean) {
+  const docker = yield* DockerEngine
+  if (!copy) return (yield* docker.runContainer(spec)).id
+  const id = yield* Effect.acquireRelease(
+    docker.createContainer(spec),
+    (id) => docker.removeContainer(id).pipe(Effect.ignore),
+  )
+  yield* copyFolderIn(docker, {
+    container: id,
+    hostDir: workspace,
+    containerPath: "/workspace",
+    owner: invokingOwner(),
+  })
+  yield* docker.startContainer(id)
+  return id
+})
 
 /** format.sh may fail without failing the ticket; its changes are kept either way. */
 const fatal = (script: string): boolean => !script.endsWith("format.sh")
@@ -45,7 +75,8 @@ export const runValidation = Effect.fn("Validate.run")(function* (
     const built = yield* Effect.acquireRelease(
       docker.buildImage({
         tag,
-        context: { directory: target.context, dockerfile: target.dockerfile },
+        // The workspace's .env reaches the scripts in the container, never a layer of the image.
+        context: { directory: target.context, dockerfile: target.dockerfile, exclude: envInContext(workspace, target) },
         buildArgs: target.args,
         labels: { "devvy.ticket": id, "devvy.role": "validate" },
         onProgress: (line) => Effect.sync(() => tail.push(line)).pipe(Effect.zipRight(Effect.logDebug(line))),
@@ -60,18 +91,19 @@ export const runValidation = Effect.fn("Validate.run")(function* (
     image = tag
   }
 
-  const container = yield* docker.runContainer({
+  const copy = config.docker.workspaceMode === "copy"
+  const container = yield* validationContainer(workspace, {
     image,
     entrypoint: ["sleep"],
     cmd: ["infinity"],
     init: true,
-    user: `${Deno.uid() ?? 0}:${Deno.gid() ?? 0}`,
+    user: `${invokingOwner().uid}:${invokingOwner().gid}`,
     labels: { "devvy.ticket": id, "devvy.role": "validate" },
-    binds: [`${workspace}:/workspace`],
+    binds: copy ? [] : [`${workspace}:/workspace`],
     workingDir: "/workspace",
     env: { HOME: "/tmp", CI: "true" },
     network: config.docker.network,
-  })
+  }, copy)
 
   for (const script of validationScripts) {
     if (!fs.existsSync(path.join(workspace, script))) {
@@ -81,7 +113,7 @@ export const runValidation = Effect.fn("Validate.run")(function* (
     yield* Effect.logInfo(`running ${script}`)
     yield* reportActivity(id, { _tag: "Script", script })
     const tail = new OutputTail()
-    const { exitCode } = yield* docker.exec(container.id, {
+    const { exitCode } = yield* docker.exec(container, {
       cmd: ["bash", script],
       workingDir: "/workspace",
       timeout: config.agent.phaseTimeout,
@@ -90,6 +122,10 @@ export const runValidation = Effect.fn("Validate.run")(function* (
           Effect.zipRight(stream === "stderr" ? Effect.logWarning(line) : Effect.logDebug(line)),
         ),
     })
+    if (copy && !fatal(script)) {
+      // format.sh's changes are kept, as the bind mount keeps them; other scripts' leftovers stay behind.
+      yield* copyFolderOut(docker, { container, containerPath: "/workspace", hostDir: workspace, keep: workspaceKeep })
+    }
     if (exitCode === 0) {
       yield* Effect.logInfo(`${script} passed`)
     } else if (!fatal(script)) {

@@ -58,6 +58,14 @@ export type AuthMode = "none" | "read-only" | "copy"
 /** What the worker needs for the agent: binds (`host:container[:ro]`) and environment, never a secret. */
 export interface AgentMounts {
   readonly binds: ReadonlyArray<string>
+  /**
+   * The same as paths, for a worker that gets copies instead of binds (docker.workspace_mode = "copy"):
+   * the agent directory (copied in, and back after each run), and read-only files (copied in only).
+   */
+  readonly copies: {
+    readonly agentDir: string
+    readonly readOnly: ReadonlyArray<{ readonly host: string; readonly container: string }>
+  }
   readonly env: Readonly<Record<string, string>>
   readonly authMode: AuthMode
 }
@@ -112,20 +120,21 @@ export const makeCredentials = Effect.gen(function* () {
     for (const sub of ["home", path.join("data", "opencode")]) {
       yield* fs.makeDirectory(path.join(dir, sub), { recursive: true, mode: 0o700 }).pipe(Effect.orDie)
     }
-    const binds = [`${dir}:${workerPaths.agentDir}`]
-    if (authMode === "read-only") binds.push(`${hostAuth}:${workerPaths.authFile}:ro`)
+    const readOnly: Array<{ host: string; container: string }> = []
+    if (authMode === "read-only") readOnly.push({ host: hostAuth, container: workerPaths.authFile })
     const env: Record<string, string> = { HOME: workerPaths.home, XDG_DATA_HOME: workerPaths.dataHome }
     if (Option.isSome(config.agent.opencodeConfig)) {
-      binds.push(`${path.resolve(config.agent.opencodeConfig.value)}:${workerPaths.opencodeConfig}:ro`)
+      readOnly.push({ host: path.resolve(config.agent.opencodeConfig.value), container: workerPaths.opencodeConfig })
       env.OPENCODE_CONFIG = workerPaths.opencodeConfig
     }
-    return { binds, env, authMode } satisfies AgentMounts
+    const binds = [`${dir}:${workerPaths.agentDir}`, ...readOnly.map((f) => `${f.host}:${f.container}:ro`)]
+    return { binds, env, authMode, copies: { agentDir: dir, readOnly } } satisfies AgentMounts
   })
 
   /** Before a run: the ticket's copy of an OAuth auth.json gets the user's current tokens. */
   const beforeRun = Effect.fn("Agent.credentialsIn")(function* (id: TicketId) {
     if ((yield* authModeOf(hostAuth)) !== "copy") return
-    const copy = path.join(agentDir(paths, id), "data", "opencode", "auth.json")
+    const copy = authCopy(id)
     const host = yield* readAuth(hostAuth).pipe(Effect.orDie)
     const previous = yield* readAuth(copy).pipe(Effect.orElseSucceed((): AuthFile => ({})))
     // A token the agent refreshed that never made it back (devvy was killed mid-run) is not thrown away.
@@ -134,7 +143,7 @@ export const makeCredentials = Effect.gen(function* () {
 
   /** After a run: refreshed OAuth tokens go back to the user's auth.json. */
   const afterRun = Effect.fn("Agent.credentialsOut")(function* (id: TicketId) {
-    const copy = path.join(agentDir(paths, id), "data", "opencode", "auth.json")
+    const copy = authCopy(id)
     if ((yield* authModeOf(hostAuth)) !== "copy" || !(yield* fs.exists(copy).pipe(Effect.orDie))) return
     const fresh = yield* readAuth(copy).pipe(Effect.option)
     if (Option.isNone(fresh)) return
@@ -151,5 +160,8 @@ export const makeCredentials = Effect.gen(function* () {
     yield* fs.remove(agentDir(paths, id), { recursive: true, force: true }).pipe(Effect.orDie)
   })
 
-  return { hostAuth, prepare, beforeRun, afterRun, remove } as const
+  /** The ticket's copy of auth.json, which OAuth providers refresh (authMode "copy"). */
+  const authCopy = (id: TicketId) => path.join(agentDir(paths, id), "data", "opencode", "auth.json")
+
+  return { hostAuth, prepare, beforeRun, afterRun, remove, authModeOf: () => authModeOf(hostAuth), authCopy } as const
 })

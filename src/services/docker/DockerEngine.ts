@@ -77,7 +77,7 @@ export interface BuildOptions {
   readonly tag: string
   readonly context:
     /** A directory tarred in-process, honouring its `.dockerignore`; `dockerfile` is relative to it. */
-    | { readonly directory: string; readonly dockerfile?: string }
+    | { readonly directory: string; readonly dockerfile?: string; readonly exclude?: ReadonlyArray<string> }
     /** A Dockerfile's text, with extra files (path → content) beside it. */
     | { readonly dockerfileText: string; readonly files?: Readonly<Record<string, string | Uint8Array>> }
   readonly buildArgs?: Readonly<Record<string, string>>
@@ -127,6 +127,8 @@ export interface ContainerInfo {
   readonly running: boolean
   readonly exitCode: number
   readonly labels: Readonly<Record<string, string>>
+  /** Where the container's mounts (binds and volumes) land inside it. */
+  readonly mounts: ReadonlyArray<string>
 }
 
 export interface DockerEngineShape {

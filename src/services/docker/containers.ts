@@ -12,8 +12,14 @@ const Labels = Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.Str
   default: () => null,
 })
 
+/** Where each mount lands in the container; bind mounts and volumes alike. */
+const Mounts = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Struct({ Destination: Schema.String }))), {
+  default: () => null,
+})
+
 const ContainerInspect = Schema.Struct({
   Id: Schema.String,
+  Mounts,
   Name: Schema.String,
   Config: Schema.Struct({ Image: Schema.String, Labels }),
   State: Schema.Struct({ Status, Running: Schema.Boolean, ExitCode: Schema.Number }),
@@ -26,6 +32,7 @@ const ContainerSummary = Schema.Struct({
   State: Status,
   Status: Schema.String,
   Labels,
+  Mounts,
 })
 
 const Created = Schema.Struct({ Id: Schema.String })
@@ -80,6 +87,7 @@ export const makeContainers = (api: Api) => {
           running: c.State.Running,
           exitCode: c.State.ExitCode,
           labels: c.Config.Labels ?? {},
+          mounts: (c.Mounts ?? []).map((m) => m.Destination),
         })),
         Effect.catchTags({ ImageNotFound: (e) => Effect.die(e), DockerConflict: (e) => Effect.die(e) }),
       )
@@ -117,6 +125,7 @@ export const makeContainers = (api: Api) => {
           running: c.State === "running",
           exitCode: Number(/^Exited \((-?\d+)\)/.exec(c.Status)?.[1] ?? 0),
           labels: c.Labels ?? {},
+          mounts: (c.Mounts ?? []).map((m) => m.Destination),
         }))
       ),
       Effect.catchTags({

@@ -4,7 +4,6 @@
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as path from "node:path"
 import { applyArchive, type ApplyOptions, type ApplyResult } from "./apply_archive.ts"
 import { directoryTar } from "./build_context.ts"
 import type { DockerEngineShape } from "./DockerEngine.ts"
@@ -17,8 +16,12 @@ export interface Owner {
   readonly gid: number
 }
 
-/** Extra files put into the folder's copy: path inside the folder → content and mode. */
-export type ExtraFiles = Readonly<Record<string, { readonly content: Uint8Array; readonly mode: number }>>
+/** A file to put at an absolute path in a container. */
+export interface FileCopy {
+  readonly container: string
+  readonly content: Uint8Array
+  readonly mode: number
+}
 
 const describe = (error: unknown) => error instanceof Error ? error.message : String(error)
 
@@ -27,7 +30,7 @@ const relativeToRoot = (containerPath: string) => containerPath.replace(/^\/+/, 
 
 /**
  * Puts `hostDir` at `containerPath` (its parents are created, owned by root), every entry owned by
- * `owner`; `extra` files are added (and their folders made) after it. Works before the container starts.
+ * `owner`. Works before the container starts.
  */
 export const copyFolderIn = Effect.fn("Docker.copyFolderIn")(function* (
   docker: DockerEngineShape,
@@ -36,34 +39,30 @@ export const copyFolderIn = Effect.fn("Docker.copyFolderIn")(function* (
     readonly hostDir: string
     readonly containerPath: string
     readonly owner: Owner
-    readonly extra?: ExtraFiles
   },
 ) {
   const prefix = relativeToRoot(options.containerPath)
   yield* docker.putArchive(options.container, "/", directoryTar(options.hostDir, { prefix, owner: options.owner }))
-  const extra = Object.entries(options.extra ?? {})
-  if (extra.length > 0) yield* docker.putArchive(options.container, "/", extraTar(prefix, extra, options.owner))
 })
 
-const extraTar = (prefix: string, files: ReadonlyArray<readonly [string, ExtraFiles[string]]>, owner: Owner) => {
-  const dirs = new Set<string>()
-  const chunks: Array<Uint8Array> = []
-  for (const [file, { content, mode }] of files) {
-    const parts = path.posix.join(prefix, file).split("/")
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join("/")
-      if (dirs.has(dir) || i <= prefix.split("/").length) continue
-      dirs.add(dir)
-      chunks.push(...entryHeader({ path: dir, type: "directory", mode: 0o700, ...owner }))
-    }
-    chunks.push(
-      ...entryHeader({ path: parts.join("/"), type: "file", size: content.length, mode, ...owner }),
-      content,
-      padding(content.length),
-    )
-  }
-  return ReadableStream.from([...chunks, endOfArchive()])
-}
+/** Puts single files into a container, owned by `owner`; missing parent folders are made, owned by root. */
+export const copyFilesIn = Effect.fn("Docker.copyFilesIn")(function* (
+  docker: DockerEngineShape,
+  container: string,
+  files: ReadonlyArray<FileCopy>,
+  owner: Owner,
+) {
+  if (files.length === 0) return
+  const chunks = files.flatMap((file) => {
+    const path = relativeToRoot(file.container)
+    return [
+      ...entryHeader({ path, type: "file", size: file.content.length, mode: file.mode, ...owner }),
+      file.content,
+      padding(file.content.length),
+    ]
+  })
+  yield* docker.putArchive(container, "/", ReadableStream.from([...chunks, endOfArchive()]))
+})
 
 /**
  * Makes `hostDir` what `containerPath` holds in the container (see apply_archive.ts): changed files

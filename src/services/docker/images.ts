@@ -103,7 +103,7 @@ export const makeImages = (api: Api) => {
     Effect.gen(function* () {
       const context = "directory" in options.context
         ? {
-          stream: directoryContext(options.context.directory, options.context.dockerfile),
+          stream: directoryContext(options.context.directory, options.context.dockerfile, options.context.exclude),
           dockerfile: options.context.dockerfile ?? "Dockerfile",
         }
         : inlineContext(options.context.dockerfileText, options.context.files)

@@ -8,6 +8,8 @@ import { type Turn, turn } from "../../support/mock_model/turns.ts"
 export interface TicketScript {
   /** The files IMPLEMENT writes, path inside /workspace → content. */
   readonly implement: Readonly<Record<string, string>>
+  /** Shell commands IMPLEMENT runs in /workspace after writing its files (to delete, chmod, link). */
+  readonly implementCommands?: ReadonlyArray<string>
   /** The files each fix after a failed validation writes (the nth fix takes the nth entry, the last repeats). */
   readonly fixes?: ReadonlyArray<Readonly<Record<string, string>>>
   /** The files a review round writes, and the reply to every thread. */
@@ -21,11 +23,14 @@ const writeThenSay = (
   request: RecordedRequest,
   files: Readonly<Record<string, string>>,
   done: string,
+  commands: ReadonlyArray<string> = [],
 ): Turn => {
-  const entries = Object.entries(files)
-  const written = request.messages.filter((m) => m.role === "tool").length - toolResultsBefore(request)
-  const next = entries[written]
-  return next === undefined ? turn.text(done, usage) : turn.write(`/workspace/${next[0]}`, next[1], usage)
+  const steps = [
+    ...Object.entries(files).map(([file, content]) => turn.write(`/workspace/${file}`, content, usage)),
+    ...commands.map((command) => turn.bash(`cd /workspace && ${command}`, usage)),
+  ]
+  const taken = request.messages.filter((m) => m.role === "tool").length - toolResultsBefore(request)
+  return steps[taken] ?? turn.text(done, usage)
 }
 
 /** Tool results that belong to earlier phases of the same session, before the last user prompt. */
@@ -41,7 +46,9 @@ export const ticketScript = (script: TicketScript) => {
     if (prompt.includes("This first step is planning only")) {
       return turn.text("Plan: add the files the ticket asks for, then run the scripts.", usage)
     }
-    if (prompt.includes("Now implement the plan")) return writeThenSay(request, script.implement, "Implemented.")
+    if (prompt.includes("Now implement the plan")) {
+      return writeThenSay(request, script.implement, "Implemented.", script.implementCommands)
+    }
     if (prompt.includes("Validation failed:")) {
       if (!request.afterTool) fixes++
       const all = script.fixes ?? [{}]

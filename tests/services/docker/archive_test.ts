@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
-import { copyFolderIn, copyFolderOut } from "../../../src/services/docker/folder_copy.ts"
+import { copyFilesIn, copyFolderIn, copyFolderOut } from "../../../src/services/docker/folder_copy.ts"
 import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
 import { makeTempDir } from "../../support/temp_home.ts"
@@ -49,8 +49,10 @@ it.live(
         hostDir: host,
         containerPath: "/workspace",
         owner,
-        extra: { "secrets/token.json": { content: new TextEncoder().encode("{}"), mode: 0o600 } },
       })
+      yield* copyFilesIn(docker, container, [
+        { container: "/workspace/secrets/token.json", content: new TextEncoder().encode("{}"), mode: 0o600 },
+      ], owner)
       yield* docker.startContainer(container)
       const listing = yield* run(
         container,

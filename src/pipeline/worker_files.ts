@@ -1,0 +1,102 @@
+/**
+ * docker.workspace_mode = "copy": the worker and the validation container get copies of the workspace
+ * (and the worker the agent's directory) through the engine's archive endpoints instead of bind mounts,
+ * so the engine may be on another host. After every agent run what the agent did is copied back, and git
+ * on this host commits it; git, and so every token, never leaves this host.
+ *
+ * What comes back from the worker's /workspace: every file, folder and symlink, with its mode, and the
+ * deletions — but nothing under `.git`. The container's copy of .git is there so the agent can read the
+ * history and diff; what it changes there (commits, the index, config, hooks) is dropped, because devvy
+ * commits the working tree on this host, and a hook or config written by the agent must never run here.
+ */
+import * as Effect from "effect/Effect"
+import type { TicketId } from "../domain/TicketId.ts"
+import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
+import { agentDir, type AgentMounts, workerPaths } from "../services/agent/credentials.ts"
+import { AppConfig } from "../services/config/AppConfig.ts"
+import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
+import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
+
+/** Who owns the files in containers: the invoking user, so what comes back stays theirs. */
+export const invokingOwner = () => ({ uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 })
+
+/** Never copied back from the workspace: see above. */
+export const workspaceKeep = [".git"]
+
+/** Whether containers get copies instead of bind mounts. */
+export const copyMode = Effect.map(AppConfig, (config) => config.docker.workspaceMode === "copy")
+
+const readFile = (host: string) => Effect.promise(() => Deno.readFile(host))
+
+/** The worker's files before it starts: the workspace, the agent directory, and the read-only files. */
+export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
+  id: TicketId,
+  container: string,
+  mounts: AgentMounts,
+) {
+  const docker = yield* DockerEngine
+  const paths = yield* DevvyPaths
+  const owner = invokingOwner()
+  yield* copyFolderIn(docker, {
+    container,
+    hostDir: workspaceDir(paths, id),
+    containerPath: workerPaths.workspace,
+    owner,
+  })
+  yield* copyFolderIn(docker, {
+    container,
+    hostDir: mounts.copies.agentDir,
+    containerPath: workerPaths.agentDir,
+    owner,
+  })
+  const files: Array<FileCopy> = []
+  for (const file of mounts.copies.readOnly) {
+    files.push({ container: file.container, content: yield* readFile(file.host), mode: 0o400 })
+  }
+  yield* copyFilesIn(docker, container, files, owner)
+  yield* Effect.logDebug(`copied the workspace and the agent directory into the worker`)
+})
+
+/**
+ * Before an agent run, the worker's auth.json is brought up to date, as a bind mount would be: the
+ * ticket's copy of an OAuth one, with the user's current tokens (opencode may refresh it during the run),
+ * or the user's own file of API keys.
+ */
+export const credentialsIntoWorker = Effect.fn("Worker.credentialsIn")(function* (id: TicketId, container: string) {
+  const credentials = yield* AgentCredentials
+  const authMode = yield* credentials.authModeOf()
+  if (authMode === "none") return
+  if (authMode === "copy") yield* credentials.beforeRun(id)
+  const content = yield* readFile(authMode === "copy" ? credentials.authCopy(id) : credentials.hostAuth)
+  const file = { container: workerPaths.authFile, content, mode: authMode === "copy" ? 0o600 : 0o400 }
+  yield* copyFilesIn(yield* DockerEngine, container, [file], invokingOwner())
+})
+
+/**
+ * After an agent run: the agent's changes to the workspace, and its directory (session database,
+ * refreshed OAuth tokens, which are then merged into the user's auth.json).
+ */
+export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: TicketId, container: string) {
+  const docker = yield* DockerEngine
+  const paths = yield* DevvyPaths
+  const credentials = yield* AgentCredentials
+  const workspace = yield* copyFolderOut(docker, {
+    container,
+    containerPath: workerPaths.workspace,
+    hostDir: workspaceDir(paths, id),
+    keep: workspaceKeep,
+  })
+  const authMode = yield* credentials.authModeOf()
+  yield* copyFolderOut(docker, {
+    container,
+    containerPath: workerPaths.agentDir,
+    hostDir: agentDir(paths, id),
+    // A read-only auth.json holds the user's API keys: it goes in, never out. Caches are not worth the trip.
+    keep: [...(authMode === "copy" ? [] : ["data/opencode/auth.json"]), "home/.cache"],
+  })
+  yield* credentials.afterRun(id)
+  yield* Effect.logInfo(
+    `brought the agent's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
+  )
+})
