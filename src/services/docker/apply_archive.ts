@@ -80,6 +80,7 @@ export const applyArchive = async (
     const parts = path.split("/").slice(0, -1)
     for (let i = 1; i <= parts.length; i++) {
       const dir = parts.slice(0, i).join("/")
+      seen.add(dir)
       if (!realDirs.has(dir)) await ensureDir(dir)
     }
   }
