@@ -1,0 +1,99 @@
+/**
+ * The worker in copy mode against the real engine: no mount at all, the workspace, the agent directory
+ * and the read-only files copied in, and after a run the agent's work, its session data and the OAuth
+ * tokens it refreshed copied back — also from a worker that stopped before anything came back.
+ */
+import assert from "node:assert/strict"
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { ensureWorker, removeWorkers } from "../../src/pipeline/worker.ts"
+import { copyOutOfWorker, credentialsIntoWorker } from "../../src/pipeline/worker_files.ts"
+import { AgentCredentials } from "../../src/services/agent/AgentCredentials.ts"
+import { workerPaths } from "../../src/services/agent/credentials.ts"
+import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
+import { TicketStore } from "../../src/services/store/TicketStore.ts"
+import { it } from "../support/effect_test.ts"
+import { makeMockModel } from "../support/mock_model/server.ts"
+import { turn } from "../support/mock_model/turns.ts"
+import { makeTempDir } from "../support/temp_home.ts"
+import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+
+const inWorker = (container: string, script: string, ...args: Array<string>) =>
+  Effect.gen(function* () {
+    const lines: Array<string> = []
+    const { exitCode } = yield* (yield* DockerEngine).exec(container, {
+      cmd: ["sh", "-c", script, "sh", ...args],
+      onLine: (_stream, line) => Effect.sync(() => lines.push(line)),
+    })
+    assert.equal(exitCode, 0, lines.join("\n"))
+    return lines
+  })
+
+const oauth = (access: string, expires: number) => ({ mock: { type: "oauth", refresh: "r", access, expires } })
+
+it.live(
+  "a copy-mode worker has no mounts, gets the workspace and the agent's files, and gives back its work and refreshed tokens",
+  () =>
+    Effect.gen(function* () {
+      const workerImage = yield* testWorkerImage
+      const home = yield* makeTempDir()
+      const userData = path.join(home, "user-data")
+      const hostAuth = path.join(userData, "opencode", "auth.json")
+      fs.mkdirSync(path.dirname(hostAuth), { recursive: true })
+      fs.writeFileSync(hostAuth, JSON.stringify(oauth("old", 1000)), { mode: 0o600 })
+      const model = yield* makeMockModel(() => turn.text("unused"))
+      const settings = { DEVVY_WORKSPACE_MODE: "copy", XDG_DATA_HOME: userData }
+      yield* Effect.gen(function* () {
+        const docker = yield* DockerEngine
+        const credentials = yield* AgentCredentials
+        const ticket = yield* (yield* TicketStore).create({
+          title: "t",
+          description: "d",
+          repoUrl: path.join(home, "origin"),
+          model: "mock/m1",
+        })
+        const workspace = path.join(home, "workspaces", ticket.id)
+        fs.mkdirSync(path.join(workspace, ".git"), { recursive: true })
+        fs.writeFileSync(path.join(workspace, "a.txt"), "from the host\n")
+        fs.writeFileSync(path.join(workspace, ".env"), "SECRET=1\n")
+        yield* Effect.addFinalizer(() =>
+          Effect.zipRight(removeWorkers(ticket.id), credentials.remove(ticket.id)).pipe(Effect.ignore)
+        )
+
+        const worker = yield* ensureWorker(ticket.id)
+        assert.deepEqual((yield* docker.inspectContainer(worker)).mounts, [])
+        const seen = yield* inWorker(
+          worker,
+          `cat /workspace/a.txt /workspace/.env && test -w /workspace && test -f ${workerPaths.opencodeConfig} && ` +
+            `stat -c %u /workspace/a.txt`,
+        )
+        assert.deepEqual(seen, ["from the host", "SECRET=1", String(Deno.uid())])
+
+        // A run: the auth copy goes in, opencode refreshes it and writes its session, the agent edits a file.
+        yield* credentialsIntoWorker(ticket.id, worker)
+        yield* inWorker(
+          worker,
+          `grep -q old ${workerPaths.authFile} && printf '%s' "$1" > ${workerPaths.authFile} && ` +
+            `mkdir -p ${workerPaths.dataHome}/opencode/storage && echo s > ${workerPaths.dataHome}/opencode/storage/ses && ` +
+            `echo changed > /workspace/a.txt`,
+          JSON.stringify(oauth("new", 9_999_999_999_999)),
+        )
+        yield* copyOutOfWorker(ticket.id, worker)
+        assert.equal(fs.readFileSync(path.join(workspace, "a.txt"), "utf8"), "changed\n")
+        assert.deepEqual(JSON.parse(fs.readFileSync(hostAuth, "utf8")), oauth("new", 9_999_999_999_999))
+        const agentData = path.join(home, "agent", ticket.id, "data", "opencode")
+        assert.equal(fs.readFileSync(path.join(agentData, "storage", "ses"), "utf8"), "s\n")
+
+        // Work left in a worker that stopped before it came back is not lost with the worker.
+        yield* inWorker(worker, "echo unsaved > /workspace/b.txt")
+        yield* docker.stopContainer(worker, { timeout: "1 second" })
+        const next = yield* ensureWorker(ticket.id)
+        assert.notEqual(next, worker)
+        assert.equal(fs.readFileSync(path.join(workspace, "b.txt"), "utf8"), "unsaved\n")
+        assert.deepEqual(yield* inWorker(next, "cat /workspace/b.txt"), ["unsaved"])
+      }).pipe(Effect.scoped, Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+    }),
+  Layer.empty,
+  { sanitizeOps: false, sanitizeResources: false },
+)
