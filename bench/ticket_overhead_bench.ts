@@ -18,7 +18,7 @@ import { newTicket, ticketHome } from "../tests/pipeline/support/ticket_harness.
 
 const TICKETS = Number(Deno.env.get("DEVVY_BENCH_TICKETS") ?? 3)
 
-const median = (values: Array<number>): number => {
+export const median = (values: Array<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
@@ -61,6 +61,34 @@ const rawOperations = async (origin: string, image: string, dir: string): Promis
 
 const SpanTotals = Schema.Struct({ name: Schema.String, total: Schema.Number })
 
+/**
+ * Drives one ticket on `origin` to MERGED (a reviewer approves as soon as it waits) and returns devvy's
+ * overhead in it: the wall time less opencode's runs, the scripts' execs and the wait for the reviewer.
+ */
+export const ticketOverhead = (origin: string, title: string) =>
+  Effect.gen(function* () {
+    const store = yield* TicketStore
+    const sql = yield* SqlClient
+    const ticket = yield* newTicket(origin, title)
+    yield* Effect.forkScoped(awaitReview(ticket.id).pipe(Effect.zipRight(approve(ticket.id))))
+    const start = performance.now()
+    const done = yield* driveTicket(ticket.id, () => Effect.void)
+    const wall = performance.now() - start
+    if (done.state !== "MERGED") throw new Error(`bench ticket ended ${done.state}: ${done.error}`)
+    // Spans reach the store within a second of ending.
+    yield* Effect.sleep("1500 millis")
+    // The execs devvy runs for itself (copy mode's bookkeeping in the worker) are devvy's overhead.
+    const totals = yield* sql`SELECT s.name AS name, SUM(s.end_us - s.start_us) / 1000.0 AS total
+                              FROM spans s LEFT JOIN spans p ON p.span_id = s.parent_span_id
+                              WHERE s.ticket_id = ${ticket.id} AND (s.name = 'Opencode.run' OR (s.name = 'Docker.exec'
+                                AND (p.name IS NULL OR p.name NOT IN ('Worker.prepareRun', 'Worker.copyOut', 'Copies.push'))))
+                              GROUP BY s.name`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanTotals))))
+    const history = yield* store.history(ticket.id)
+    const waitStart = history.find((h) => h.to === "WAIT_FOR_REVIEW")?.at.getTime() ?? 0
+    const waitEnd = history.find((h) => h.from === "WAIT_FOR_REVIEW")?.at.getTime() ?? waitStart
+    return wall - totals.reduce((sum, t) => sum + t.total, 0) - (waitEnd - waitStart)
+  }).pipe(Effect.scoped)
+
 export default async (): Promise<ReadonlyArray<string>> => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-bench-ticket-" })
   try {
@@ -71,25 +99,9 @@ export default async (): Promise<ReadonlyArray<string>> => {
       const overheads: Array<number> = []
       const raws: Array<number> = []
       yield* Effect.gen(function* () {
-        const store = yield* TicketStore
-        const sql = yield* SqlClient
         for (let i = 0; i < TICKETS; i++) {
           raws.push(yield* Effect.promise(() => rawOperations(origin, workerImage, dir)))
-          const ticket = yield* newTicket(origin, `Bench ${i}`)
-          yield* Effect.forkScoped(awaitReview(ticket.id).pipe(Effect.zipRight(approve(ticket.id))))
-          const start = performance.now()
-          yield* driveTicket(ticket.id, () => Effect.void)
-          const wall = performance.now() - start
-          // Spans reach the store within a second of ending.
-          yield* Effect.sleep("1500 millis")
-          const totals = yield* sql`SELECT name, SUM(end_us - start_us) / 1000.0 AS total FROM spans
-                                    WHERE ticket_id = ${ticket.id} AND name IN ('Opencode.run', 'Docker.exec')
-                                    GROUP BY name`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanTotals))))
-          const history = yield* store.history(ticket.id)
-          const waitStart = history.find((h) => h.to === "WAIT_FOR_REVIEW")?.at.getTime() ?? 0
-          const waitEnd = history.find((h) => h.from === "WAIT_FOR_REVIEW")?.at.getTime() ?? waitStart
-          const notDevvys = totals.reduce((sum, t) => sum + t.total, 0) + (waitEnd - waitStart)
-          overheads.push(wall - notDevvys)
+          overheads.push(yield* ticketOverhead(origin, `Bench ${i}`))
         }
       }).pipe(Effect.provide(pipeline()))
       return [

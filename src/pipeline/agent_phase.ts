@@ -7,7 +7,7 @@ import { Opencode } from "../services/agent/Opencode.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { checkBudget } from "./budget.ts"
 import { ensureWorker } from "./worker.ts"
-import { copyMode, copyOutOfWorker, credentialsIntoWorker } from "./worker_files.ts"
+import { copyMode, copyOutOfWorker, prepareWorkerRun } from "./worker_files.ts"
 
 /**
  * One opencode run in the ticket's worker, continuing the ticket's session when it has one. The budget is
@@ -38,7 +38,7 @@ export const runAgent = Effect.fn("Agent.phase")(function* (
     })
   const session = options.newSession === true ? Option.none() : Option.fromNullable(ticket.opencodeSession)
   const copy = yield* copyMode
-  if (copy) yield* credentialsIntoWorker(ticket.id, worker)
+  if (copy) yield* prepareWorkerRun(ticket.id, worker)
   // A session opencode no longer has (its data directory was lost) is started afresh rather than failing
   // the ticket: the conversation is gone, but the work itself is in the workspace the new session sees.
   const result = yield* run(session).pipe(

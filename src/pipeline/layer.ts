@@ -4,6 +4,7 @@ import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { AgentUsage } from "../services/agent/AgentUsage.ts"
 import { DockerAgentRunner } from "../services/agent/docker_runner.ts"
 import { Opencode } from "../services/agent/Opencode.ts"
+import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import * as DockerEngineLive from "../services/docker/engine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
@@ -29,6 +30,8 @@ export const PipelineServices = Layer.mergeAll(
   TicketTracingLive,
   TicketLoggerLive,
 ).pipe(
-  Layer.provideMerge(Layer.mergeAll(AgentUsage.Default, AgentCredentials.Default, DockerAgentRunner)),
+  Layer.provideMerge(
+    Layer.mergeAll(AgentUsage.Default, AgentCredentials.Default, DockerAgentRunner, ContainerCopies.Default),
+  ),
   Layer.provideMerge(DockerEngineLive.layer),
 )

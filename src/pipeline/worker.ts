@@ -1,9 +1,11 @@
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { workerPaths } from "../services/agent/credentials.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
+import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { ensureWorkerImage } from "../services/docker/worker_image.ts"
 import { copyIntoWorker, copyOutOfWorker, invokingOwner } from "./worker_files.ts"
@@ -37,6 +39,7 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
       )
     }
     yield* docker.removeContainer(stale.id)
+    yield* forgetCopies(stale.id)
   }
   const built = yield* ensureWorkerImage(config.docker.workerImage, {
     caBundle: config.docker.caBundle,
@@ -70,8 +73,18 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
 export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId) {
   const docker = yield* DockerEngine
   const found = yield* docker.listContainers({ "devvy.ticket": id })
-  for (const container of found) yield* docker.removeContainer(container.id)
+  for (const container of found) {
+    yield* docker.removeContainer(container.id)
+    yield* forgetCopies(container.id)
+  }
 })
+
+/** What copy mode knew of a removed container goes with it (cancel runs without that service). */
+const forgetCopies = (container: string) =>
+  Effect.flatMap(
+    Effect.serviceOption(ContainerCopies),
+    Option.match({ onNone: () => Effect.void, onSome: (copies) => copies.forget(container) }),
+  )
 
 /**
  * What a driver that died (kill -9, a reboot) may have left: an opencode process still running in the

@@ -8,6 +8,10 @@
  * deletions — but nothing under `.git`. The container's copy of .git is there so the agent can read the
  * history and diff; what it changes there (commits, the index, config, hooks) is dropped, because devvy
  * commits the working tree on this host, and a hook or config written by the agent must never run here.
+ *
+ * The other way, before every run, what changed in the host's workspace since the two were last the same
+ * (format.sh's changes brought back from validation, devvy's commits in .git) goes into the worker, so
+ * the agent works on what will be committed and bringing its work back never undoes those changes.
  */
 import * as Effect from "effect/Effect"
 import type { TicketId } from "../domain/TicketId.ts"
@@ -15,6 +19,7 @@ import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { agentDir, type AgentMounts, workerPaths } from "../services/agent/credentials.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
+import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
 
@@ -29,6 +34,12 @@ export const copyMode = Effect.map(AppConfig, (config) => config.docker.workspac
 
 const readFile = (host: string) => Effect.promise(() => Deno.readFile(host))
 
+const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
+  container,
+  containerPath: workerPaths.workspace,
+  hostDir: workspaceDir(paths, id),
+})
+
 /** The worker's files before it starts: the workspace, the agent directory, and the read-only files. */
 export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
   id: TicketId,
@@ -38,12 +49,9 @@ export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
   const docker = yield* DockerEngine
   const paths = yield* DevvyPaths
   const owner = invokingOwner()
-  yield* copyFolderIn(docker, {
-    container,
-    hostDir: workspaceDir(paths, id),
-    containerPath: workerPaths.workspace,
-    owner,
-  })
+  const pair = workspacePair(paths, id, container)
+  yield* copyFolderIn(docker, { ...pair, owner })
+  yield* (yield* ContainerCopies).record(pair)
   yield* copyFolderIn(docker, {
     container,
     hostDir: mounts.copies.agentDir,
@@ -59,11 +67,15 @@ export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
 })
 
 /**
- * Before an agent run, the worker's auth.json is brought up to date, as a bind mount would be: the
- * ticket's copy of an OAuth one, with the user's current tokens (opencode may refresh it during the run),
- * or the user's own file of API keys.
+ * Before an agent run the worker is brought up to date, as a bind mount would be: the workspace's changes
+ * on this host (when nothing is known of the worker's copy, after a restart, the worker's copy is brought
+ * back first: it holds the agent's latest work), and auth.json: the ticket's copy of an OAuth one, with
+ * the user's current tokens (opencode may refresh it during the run), or the user's own file of API keys.
  */
-export const credentialsIntoWorker = Effect.fn("Worker.credentialsIn")(function* (id: TicketId, container: string) {
+export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: TicketId, container: string) {
+  const pair = workspacePair(yield* DevvyPaths, id, container)
+  const pushed = yield* (yield* ContainerCopies).push(pair, invokingOwner())
+  if (!pushed) yield* copyOutOfWorker(id, container)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
@@ -81,12 +93,9 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
   const docker = yield* DockerEngine
   const paths = yield* DevvyPaths
   const credentials = yield* AgentCredentials
-  const workspace = yield* copyFolderOut(docker, {
-    container,
-    containerPath: workerPaths.workspace,
-    hostDir: workspaceDir(paths, id),
-    keep: workspaceKeep,
-  })
+  const pair = workspacePair(paths, id, container)
+  const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
+  yield* (yield* ContainerCopies).record(pair)
   const authMode = yield* credentials.authModeOf()
   yield* copyFolderOut(docker, {
     container,

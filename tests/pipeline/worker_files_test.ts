@@ -8,7 +8,7 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { ensureWorker, removeWorkers } from "../../src/pipeline/worker.ts"
-import { copyOutOfWorker, credentialsIntoWorker } from "../../src/pipeline/worker_files.ts"
+import { copyOutOfWorker, prepareWorkerRun } from "../../src/pipeline/worker_files.ts"
 import { AgentCredentials } from "../../src/services/agent/AgentCredentials.ts"
 import { workerPaths } from "../../src/services/agent/credentials.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
@@ -33,7 +33,7 @@ const inWorker = (container: string, script: string, ...args: Array<string>) =>
 const oauth = (access: string, expires: number) => ({ mock: { type: "oauth", refresh: "r", access, expires } })
 
 it.live(
-  "a copy-mode worker has no mounts, gets the workspace and the agent's files, and gives back its work and refreshed tokens",
+  "a copy-mode worker has no mounts, gets the workspace and the agent's files, gives back its work and refreshed tokens, and gets the host's later changes",
   () =>
     Effect.gen(function* () {
       const workerImage = yield* testWorkerImage
@@ -71,7 +71,7 @@ it.live(
         assert.deepEqual(seen, ["from the host", "SECRET=1", String(Deno.uid())])
 
         // A run: the auth copy goes in, opencode refreshes it and writes its session, the agent edits a file.
-        yield* credentialsIntoWorker(ticket.id, worker)
+        yield* prepareWorkerRun(ticket.id, worker)
         yield* inWorker(
           worker,
           `grep -q old ${workerPaths.authFile} && printf '%s' "$1" > ${workerPaths.authFile} && ` +
@@ -84,6 +84,19 @@ it.live(
         assert.deepEqual(JSON.parse(fs.readFileSync(hostAuth, "utf8")), oauth("new", 9_999_999_999_999))
         const agentData = path.join(home, "agent", ticket.id, "data", "opencode")
         assert.equal(fs.readFileSync(path.join(agentData, "storage", "ses"), "utf8"), "s\n")
+
+        // What changes on the host between runs (format.sh's changes, a commit) reaches the worker before the
+        // next run, and bringing the run's work back does not undo it.
+        fs.writeFileSync(path.join(workspace, "a.txt"), "formatted on the host\n")
+        fs.writeFileSync(path.join(workspace, "c.txt"), "new on the host\n")
+        fs.rmSync(path.join(workspace, ".env"))
+        yield* prepareWorkerRun(ticket.id, worker)
+        assert.deepEqual(
+          yield* inWorker(worker, "cat /workspace/a.txt /workspace/c.txt && test ! -e /workspace/.env && echo gone"),
+          ["formatted on the host", "new on the host", "gone"],
+        )
+        yield* copyOutOfWorker(ticket.id, worker)
+        assert.equal(fs.readFileSync(path.join(workspace, "a.txt"), "utf8"), "formatted on the host\n")
 
         // Work left in a worker that stopped before it came back is not lost with the worker.
         yield* inWorker(worker, "echo unsaved > /workspace/b.txt")

@@ -179,8 +179,14 @@ export interface DockerEngineShape {
     path: string,
     tar: ReadableStream<Uint8Array>,
   ) => Effect.Effect<void, EngineError>
-  /** The file or folder at `path` as a tar whose entries start with its base name (`workspace/…`). */
-  readonly getArchive: (containerId: string, path: string) => Stream.Stream<Uint8Array, EngineError>
+  /**
+   * The file or folder at `path` as a tar whose entries start with its base name (`workspace/…`), read
+   * straight off its connection (a web stream: the tar reader takes it as it comes); closed with the scope.
+   */
+  readonly getArchive: (
+    containerId: string,
+    path: string,
+  ) => Effect.Effect<ReadableStream<Uint8Array>, EngineError, Scope.Scope>
   /** Creates and starts a container that is force-removed when the scope closes. */
   readonly runContainer: (
     spec: ContainerSpec,

@@ -29,6 +29,30 @@ export interface DirectoryTarOptions {
   readonly owner?: { readonly uid: number; readonly gid: number }
 }
 
+/** A file (header, content, padding) or a symlink; anything else (sockets, devices) is left out. */
+async function* leafEntry(
+  full: string,
+  info: Deno.FileInfo,
+  common: { readonly path: string; readonly mtime: number; readonly uid: number; readonly gid: number },
+): AsyncGenerator<Uint8Array> {
+  if (info.isSymlink) {
+    yield* entryHeader({ ...common, type: "symlink", linkTarget: await Deno.readLink(full) })
+  } else if (info.isFile) {
+    yield* entryHeader({ ...common, type: "file", size: info.size, mode: info.mode ?? 0o644 })
+    using file = await Deno.open(full)
+    const buffer = new Uint8Array(READ_SIZE)
+    let left = info.size
+    while (left > 0) {
+      const n = await file.read(buffer)
+      if (n === null) throw new Error(`${common.path} shrank while it was being sent`)
+      const take = Math.min(n, left)
+      yield buffer.slice(0, take)
+      left -= take
+    }
+    yield padding(info.size)
+  }
+}
+
 async function* walk(root: string, options: DirectoryTarOptions): AsyncGenerator<Uint8Array> {
   const matcher = options.ignore ?? { ignores: () => false, hasExceptions: false }
   const owner = options.owner ?? { uid: 0, gid: 0 }
@@ -49,21 +73,8 @@ async function* walk(root: string, options: DirectoryTarOptions): AsyncGenerator
         yield* visit(full)
       } else if (ignored) {
         continue
-      } else if (info.isSymlink) {
-        yield* entryHeader({ ...common, type: "symlink", linkTarget: await Deno.readLink(full) })
-      } else if (info.isFile) {
-        yield* entryHeader({ ...common, type: "file", size: info.size, mode: info.mode ?? 0o644 })
-        using file = await Deno.open(full)
-        const buffer = new Uint8Array(READ_SIZE)
-        let left = info.size
-        while (left > 0) {
-          const n = await file.read(buffer)
-          if (n === null) throw new Error(`${path} shrank while it was being sent`)
-          const take = Math.min(n, left)
-          yield buffer.slice(0, take)
-          left -= take
-        }
-        yield padding(info.size)
+      } else {
+        yield* leafEntry(full, info, common)
       }
     }
   }
@@ -91,6 +102,29 @@ async function* buildContext(root: string, dockerfile: string, exclude: Readonly
   }
   yield* walk(root, { ignore })
 }
+
+async function* some(root: string, paths: ReadonlyArray<string>, options: DirectoryTarOptions) {
+  const owner = options.owner ?? { uid: 0, gid: 0 }
+  for (const path of [...paths].sort()) {
+    const full = join(root, path)
+    const info = await Deno.lstat(full)
+    const common = {
+      path: options.prefix === undefined ? path : `${options.prefix}/${path}`,
+      mtime: mtimeOf(info),
+      ...owner,
+    }
+    if (info.isDirectory) yield* entryHeader({ ...common, type: "directory", mode: info.mode ?? 0o755 })
+    else yield* leafEntry(full, info, common)
+  }
+  yield endOfArchive()
+}
+
+/** Only the given paths of a directory (a folder's own entry, not what it holds), parents before children. */
+export const pathsTar = (
+  root: string,
+  paths: ReadonlyArray<string>,
+  options: Omit<DirectoryTarOptions, "ignore"> = {},
+): ReadableStream<Uint8Array> => fromGenerator(some(root, paths, options))
 
 /** A directory as a tar, read file by file as the engine takes it (uploads into a container). */
 export const directoryTar = (root: string, options: DirectoryTarOptions = {}): ReadableStream<Uint8Array> =>

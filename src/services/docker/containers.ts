@@ -2,10 +2,8 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
-import type { Api, ApiError } from "./api.ts"
+import type { Api } from "./api.ts"
 import type { ContainerInfo, ContainerSpec } from "./DockerEngine.ts"
-import { DockerApiError } from "./DockerError.ts"
 
 const Status = Schema.Literal("created", "running", "paused", "restarting", "removing", "exited", "dead")
 const Labels = Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String })), {
@@ -135,35 +133,5 @@ export const makeContainers = (api: Api) => {
       }),
     )
 
-  // No 404 subject on the archive calls: the engine's own message says whether the container or the path
-  // is missing, which ContainerNotFound would hide.
-  const dieOnSubjects = <A, R>(effect: Effect.Effect<A, ApiError, R>) =>
-    effect.pipe(Effect.catchTags({
-      ImageNotFound: (e) => Effect.die(e),
-      ContainerNotFound: (e) => Effect.die(e),
-      DockerConflict: (e) => Effect.die(e),
-    }))
-
-  const putArchive = (container: string, path: string, tar: ReadableStream<Uint8Array>) =>
-    api.call({
-      method: "PUT",
-      path: `/containers/${id(container)}/archive`,
-      query: { path },
-      body: { stream: tar, contentType: "application/x-tar" },
-      idempotent: false,
-    }).pipe(dieOnSubjects)
-
-  const getArchive = (container: string, path: string) => {
-    const request = { method: "GET", path: `/containers/${id(container)}/archive`, query: { path } } as const
-    return Stream.unwrap(Effect.map(
-      dieOnSubjects(api.send(request)),
-      (response) =>
-        Stream.mapError(
-          response.stream,
-          (e) => new DockerApiError({ method: "GET", path: request.path, status: 200, detail: e.message }),
-        ),
-    ))
-  }
-
-  return { create, start, inspect, stop, remove, list, putArchive, getArchive } as const
+  return { create, start, inspect, stop, remove, list } as const
 }

@@ -12,6 +12,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { AppConfig } from "../config/AppConfig.ts"
 import { makeApi } from "./api.ts"
+import { makeArchive } from "./archive.ts"
 import { makeContainers } from "./containers.ts"
 import {
   DockerEngine,
@@ -38,6 +39,7 @@ export const make = (host: string, options: EngineOptions = {}): Effect.Effect<D
     const api = yield* makeApi(yield* Effect.sync(() => resolveEndpoint(host, options)))
     const images = makeImages(api)
     const containers = makeContainers(api)
+    const archive = makeArchive(api)
 
     const ping = Effect.fn("Docker.ping")(function* () {
       const apiVersion = yield* api.negotiate
@@ -123,11 +125,8 @@ export const make = (host: string, options: EngineOptions = {}): Effect.Effect<D
       stopContainer: Effect.fn("Docker.stopContainer")(containers.stop),
       removeContainer: Effect.fn("Docker.removeContainer")(containers.remove),
       listContainers: Effect.fn("Docker.listContainers")(containers.list),
-      putArchive: Effect.fn("Docker.putArchive")(containers.putArchive),
-      getArchive: (containerId, path) =>
-        Stream.withSpan(containers.getArchive(containerId, path), "Docker.getArchive", {
-          attributes: { containerId, path },
-        }),
+      putArchive: Effect.fn("Docker.putArchive")(archive.put),
+      getArchive: Effect.fn("Docker.getArchive")(archive.get),
       runContainer,
       exec,
       execStream: (containerId, options) =>

@@ -3,11 +3,16 @@
  * that cannot see this host's files (docker.workspace_mode = "copy").
  */
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import { applyArchive, type ApplyOptions, type ApplyResult } from "./apply_archive.ts"
 import { directoryTar } from "./build_context.ts"
 import type { DockerEngineShape } from "./DockerEngine.ts"
-import { DockerApiError, EngineUnreachable, EngineUnsupported, FolderCopyFailed } from "./DockerError.ts"
+import {
+  DockerApiError,
+  EngineTlsInvalid,
+  EngineUnreachable,
+  EngineUnsupported,
+  FolderCopyFailed,
+} from "./DockerError.ts"
 import { endOfArchive, entryHeader, padding } from "./tar.ts"
 import { readTar } from "./tar_read.ts"
 
@@ -77,12 +82,13 @@ export const copyFolderOut = Effect.fn("Docker.copyFolderOut")(function* (
     readonly keep?: ApplyOptions["keep"]
   },
 ) {
-  const tar = yield* Stream.toReadableStreamEffect(docker.getArchive(options.container, options.containerPath))
+  const tar = yield* docker.getArchive(options.container, options.containerPath)
   const result: ApplyResult = yield* Effect.tryPromise({
     try: () => applyArchive(options.hostDir, readTar(tar), { strip: 1, keep: options.keep ?? [] }),
     catch: (error) =>
       // The engine's own errors come through the stream as they are.
-      error instanceof DockerApiError || error instanceof EngineUnreachable || error instanceof EngineUnsupported
+      error instanceof DockerApiError || error instanceof EngineUnreachable || error instanceof EngineUnsupported ||
+        error instanceof EngineTlsInvalid
         ? error
         : new FolderCopyFailed({
           direction: "out of",
@@ -93,4 +99,4 @@ export const copyFolderOut = Effect.fn("Docker.copyFolderOut")(function* (
   })
   yield* Effect.annotateCurrentSpan({ "copy.written": result.written, "copy.deleted": result.deleted })
   return result
-})
+}, Effect.scoped)

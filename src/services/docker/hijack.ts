@@ -23,7 +23,7 @@ const findHeadEnd = (bytes: Uint8Array): number => {
   return -1
 }
 
-const readHead = async (conn: Deno.Conn): Promise<{ head: string; rest: Uint8Array }> => {
+export const readHead = async (conn: Deno.Conn): Promise<{ head: string; rest: Uint8Array }> => {
   let bytes = new Uint8Array(0)
   const buffer = new Uint8Array(16 * 1024)
   while (bytes.length < HEAD_LIMIT) {

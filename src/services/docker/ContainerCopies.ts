@@ -1,0 +1,87 @@
+/**
+ * Host folders with a copy in a container (docker.workspace_mode = "copy"), and what each host folder
+ * held when the two were last the same. With that, a change made on the host side (format.sh's changes
+ * brought back from validation, a commit in .git) reaches the container as only the paths that changed,
+ * instead of the whole folder again.
+ *
+ * Kept in memory: after a restart nothing is known, and callers bring the container's copy back first
+ * (the container holds the agent's latest work), which makes the two the same again.
+ */
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import { pathsTar } from "./build_context.ts"
+import { DockerEngine } from "./DockerEngine.ts"
+import { FolderCopyFailed } from "./DockerError.ts"
+import type { Owner } from "./folder_copy.ts"
+import { type Manifest, manifestChanges, manifestOf } from "./folder_manifest.ts"
+
+export interface CopyPair {
+  readonly container: string
+  readonly containerPath: string
+  readonly hostDir: string
+}
+
+/** Paths per `rm` call, well under any argv limit. */
+const RM_BATCH = 200
+
+const keyOf = (pair: CopyPair) => `${pair.container}\0${pair.containerPath}`
+
+export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/ContainerCopies", {
+  effect: Effect.gen(function* () {
+    const docker = yield* DockerEngine
+    const known = yield* Ref.make(new Map<string, Manifest>())
+
+    const look = (pair: CopyPair) =>
+      Effect.tryPromise({
+        try: () => manifestOf(pair.hostDir),
+        catch: (error) =>
+          new FolderCopyFailed({
+            direction: "into",
+            container: pair.container,
+            path: pair.containerPath,
+            detail: error instanceof Error ? error.message : String(error),
+          }),
+      })
+
+    /** The host folder and the container's copy are the same now. */
+    const record = Effect.fn("Copies.record")(function* (pair: CopyPair) {
+      const manifest = yield* look(pair)
+      yield* Ref.update(known, (map) => new Map(map).set(keyOf(pair), manifest))
+    })
+
+    /**
+     * Sends what changed on the host since the two were last the same: changed paths in one tar, deleted
+     * ones removed in the container. False when nothing is known of this pair (see above).
+     */
+    const push = Effect.fn("Copies.push")(function* (pair: CopyPair, owner: Owner) {
+      const before = (yield* Ref.get(known)).get(keyOf(pair))
+      if (before === undefined) return false
+      const after = yield* look(pair)
+      const { changed, deleted } = manifestChanges(before, after)
+      yield* Effect.annotateCurrentSpan({ "copy.changed": changed.length, "copy.deleted": deleted.length })
+      if (changed.length > 0) {
+        const prefix = pair.containerPath.replace(/^\/+/, "").replace(/\/+$/, "")
+        yield* docker.putArchive(pair.container, "/", pathsTar(pair.hostDir, changed, { prefix, owner }))
+      }
+      for (let i = 0; i < deleted.length; i += RM_BATCH) {
+        const paths = deleted.slice(i, i + RM_BATCH).map((path) => `${pair.containerPath}/${path}`)
+        const { exitCode } = yield* docker.exec(pair.container, { cmd: ["rm", "-rf", "--", ...paths] })
+        if (exitCode !== 0) {
+          return yield* new FolderCopyFailed({
+            direction: "into",
+            container: pair.container,
+            path: pair.containerPath,
+            detail: `removing ${paths.length} deleted paths exited with ${exitCode}`,
+          })
+        }
+      }
+      yield* Ref.update(known, (map) => new Map(map).set(keyOf(pair), after))
+      return true
+    })
+
+    const forget = (container: string) =>
+      Ref.update(known, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${container}\0`))))
+
+    return { record, push, forget } as const
+  }),
+}) {}

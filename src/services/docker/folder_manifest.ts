@@ -1,0 +1,44 @@
+/**
+ * What a host folder holds, as one signature per path, so that two looks at it tell what changed in
+ * between without reading any content: type, size, mode, link target, inode and change times. A file
+ * rewritten in place moves its mtime and ctime; a chmod moves its ctime; a file replaced by a rename has
+ * another inode.
+ */
+import { join } from "node:path"
+
+export type Manifest = ReadonlyMap<string, string>
+
+const signature = (info: Deno.FileInfo, link: string): string => {
+  const type = info.isDirectory ? "d" : info.isSymlink ? "l" : "f"
+  // A folder's own times move whenever an entry is added or removed, which its entries already show.
+  if (type === "d") return `d:${info.mode}`
+  return [type, info.size, info.mode, info.ino, info.mtime?.getTime(), info.ctime?.getTime(), link].join(":")
+}
+
+export const manifestOf = async (root: string): Promise<Map<string, string>> => {
+  const manifest = new Map<string, string>()
+  const visit = async (dir: string) => {
+    for await (const entry of Deno.readDir(join(root, dir))) {
+      const path = dir === "" ? entry.name : `${dir}/${entry.name}`
+      const full = join(root, path)
+      const info = await Deno.lstat(full)
+      manifest.set(path, signature(info, info.isSymlink ? await Deno.readLink(full) : ""))
+      if (info.isDirectory) await visit(path)
+    }
+  }
+  await visit("")
+  return manifest
+}
+
+/** Paths new or different in `after`, and paths gone from it (a gone folder alone, not what it held). */
+export const manifestChanges = (before: Manifest, after: Manifest) => {
+  const changed = [...after].filter(([path, sig]) => before.get(path) !== sig).map(([path]) => path)
+  const gone = new Set([...before.keys()].filter((path) => !after.has(path)))
+  const underGone = (path: string) => {
+    const parts = path.split("/")
+    for (let i = 1; i < parts.length; i++) if (gone.has(parts.slice(0, i).join("/"))) return true
+    return false
+  }
+  const deleted = [...gone].filter((path) => !underGone(path)).sort()
+  return { changed, deleted }
+}
