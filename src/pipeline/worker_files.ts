@@ -76,6 +76,7 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   const pair = workspacePair(yield* DevvyPaths, id, container)
   const pushed = yield* (yield* ContainerCopies).push(pair, invokingOwner())
   if (!pushed) yield* copyOutOfWorker(id, container)
+  yield* markSynced(container)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
@@ -94,8 +95,15 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
   const paths = yield* DevvyPaths
   const credentials = yield* AgentCredentials
   const pair = workspacePair(paths, id, container)
-  const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
-  yield* (yield* ContainerCopies).record(pair)
+  if (yield* changedSinceMark(container)) {
+    const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
+    yield* (yield* ContainerCopies).record(pair)
+    yield* Effect.logInfo(
+      `brought the agent's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
+    )
+  } else {
+    yield* Effect.logDebug("the agent changed nothing in the workspace")
+  }
   const authMode = yield* credentials.authModeOf()
   yield* copyFolderOut(docker, {
     container,
@@ -105,7 +113,39 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
     keep: [...(authMode === "copy" ? [] : ["data/opencode/auth.json"]), "home/.cache"],
   })
   yield* credentials.afterRun(id)
-  yield* Effect.logInfo(
-    `brought the agent's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
-  )
+})
+
+/**
+ * Set in the worker when its workspace and the host's are the same. Anything written, created, deleted,
+ * renamed or chmod-ed under /workspace after it moves a ctime past it (a deletion: its folder's).
+ */
+const syncMark = "/tmp/.devvy-synced"
+
+const markSynced = (container: string) =>
+  Effect.flatMap(DockerEngine, (docker) => docker.exec(container, { cmd: ["touch", syncMark] }))
+
+/**
+ * Whether anything under /workspace but .git changed since the mark; yes when that cannot be told (no
+ * mark: the worker was replaced; no GNU find; a stopped worker), so that the whole copy comes back.
+ */
+const changedSinceMark = Effect.fnUntraced(function* (container: string) {
+  const docker = yield* DockerEngine
+  let found = false
+  const { exitCode } = yield* docker.exec(container, {
+    cmd: [
+      "find",
+      workerPaths.workspace,
+      "-path",
+      `${workerPaths.workspace}/.git`,
+      "-prune",
+      "-o",
+      "-cnewer",
+      syncMark,
+      "-print",
+      "-quit",
+    ],
+    onLine: () => Effect.sync(() => void (found = true)),
+    // A stopped worker cannot exec, but its files can still be read.
+  }).pipe(Effect.orElseSucceed(() => ({ exitCode: -1 })))
+  return exitCode !== 0 || found
 })

@@ -88,8 +88,7 @@ it.live(
         assert.match(tree, /^120000 blob \w+\tdocs\/readme$/m)
         assert.doesNotMatch(tree, /old\.txt/)
         assert.equal(gitSync(origin, ["show", "main:docs/readme"]), "../README.md")
-        // format.sh's change was in the pull request from its first commit: the agent's later run (the pull
-        // request's description) got it in its copy and did not undo it.
+        // format.sh's change, made in the validation container's copy, was in the pull request's first commit.
         const firstTouching = (file: string) =>
           gitSync(origin, ["log", "--reverse", "--format=%H", "main", "--", file])
             .split("\n")[0]
