@@ -16,7 +16,7 @@
 import * as Effect from "effect/Effect"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
-import { agentDir, type AgentMounts, workerPaths } from "../services/agent/credentials.ts"
+import { agentDir, type AgentMounts, authCopy, workerPaths } from "../services/agent/credentials.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
@@ -81,7 +81,7 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
   if (authMode === "copy") yield* credentials.beforeRun(id)
-  const content = yield* readFile(authMode === "copy" ? credentials.authCopy(id) : credentials.hostAuth)
+  const content = yield* readFile(authMode === "copy" ? authCopy(yield* DevvyPaths, id) : credentials.hostAuth)
   const file = { container: workerPaths.authFile, content, mode: authMode === "copy" ? 0o600 : 0o400 }
   yield* copyFilesIn(yield* DockerEngine, container, [file], invokingOwner())
 })

@@ -4,7 +4,7 @@
  * tokens it refreshed copied back — also from a worker that stopped before anything came back.
  */
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { ensureWorker, removeWorkers } from "../../src/pipeline/worker.ts"
@@ -12,12 +12,9 @@ import { copyOutOfWorker, prepareWorkerRun } from "../../src/pipeline/worker_fil
 import { AgentCredentials } from "../../src/services/agent/AgentCredentials.ts"
 import { workerPaths } from "../../src/services/agent/credentials.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
-import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
 import { turn } from "../support/mock_model/turns.ts"
-import { makeTempDir } from "../support/temp_home.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const inWorker = (container: string, script: string, ...args: Array<string>) =>
   Effect.gen(function* () {
@@ -36,23 +33,16 @@ it.live(
   "a copy-mode worker has no mounts, gets the workspace and the agent's files, gives back its work and refreshed tokens, and gets the host's later changes",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
-      const home = yield* makeTempDir()
+      const { home, pipeline } = yield* ticketHome(() => turn.text("unused"))
       const userData = path.join(home, "user-data")
       const hostAuth = path.join(userData, "opencode", "auth.json")
       fs.mkdirSync(path.dirname(hostAuth), { recursive: true })
       fs.writeFileSync(hostAuth, JSON.stringify(oauth("old", 1000)), { mode: 0o600 })
-      const model = yield* makeMockModel(() => turn.text("unused"))
       const settings = { DEVVY_WORKSPACE_MODE: "copy", XDG_DATA_HOME: userData }
       yield* Effect.gen(function* () {
         const docker = yield* DockerEngine
         const credentials = yield* AgentCredentials
-        const ticket = yield* (yield* TicketStore).create({
-          title: "t",
-          description: "d",
-          repoUrl: path.join(home, "origin"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(path.join(home, "origin"))
         const workspace = path.join(home, "workspaces", ticket.id)
         fs.mkdirSync(path.join(workspace, ".git"), { recursive: true })
         fs.writeFileSync(path.join(workspace, "a.txt"), "from the host\n")
@@ -105,8 +95,7 @@ it.live(
         assert.notEqual(next, worker)
         assert.equal(fs.readFileSync(path.join(workspace, "b.txt"), "utf8"), "unsaved\n")
         assert.deepEqual(yield* inWorker(next, "cat /workspace/b.txt"), ["unsaved"])
-      }).pipe(Effect.scoped, Effect.provide(pipelineAt({ home, model, workerImage, settings })))
+      }).pipe(Effect.scoped, Effect.provide(pipeline(settings)))
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

@@ -45,6 +45,10 @@ export const hostAuthFile = Effect.gen(function* () {
 
 export const agentDir = (paths: DevvyPaths["Type"], id: TicketId): string => path.join(paths.home, "agent", id)
 
+/** The ticket's copy of auth.json, which OAuth providers refresh (authMode "copy"). */
+export const authCopy = (paths: DevvyPaths["Type"], id: TicketId): string =>
+  path.join(agentDir(paths, id), "data", "opencode", "auth.json")
+
 const AuthEntry = Schema.Struct(
   { type: Schema.String, expires: Schema.optional(Schema.Number) },
   Schema.Record({ key: Schema.String, value: Schema.Unknown }),
@@ -134,7 +138,7 @@ export const makeCredentials = Effect.gen(function* () {
   /** Before a run: the ticket's copy of an OAuth auth.json gets the user's current tokens. */
   const beforeRun = Effect.fn("Agent.credentialsIn")(function* (id: TicketId) {
     if ((yield* authModeOf(hostAuth)) !== "copy") return
-    const copy = authCopy(id)
+    const copy = authCopy(paths, id)
     const host = yield* readAuth(hostAuth).pipe(Effect.orDie)
     const previous = yield* readAuth(copy).pipe(Effect.orElseSucceed((): AuthFile => ({})))
     // A token the agent refreshed that never made it back (devvy was killed mid-run) is not thrown away.
@@ -143,7 +147,7 @@ export const makeCredentials = Effect.gen(function* () {
 
   /** After a run: refreshed OAuth tokens go back to the user's auth.json. */
   const afterRun = Effect.fn("Agent.credentialsOut")(function* (id: TicketId) {
-    const copy = authCopy(id)
+    const copy = authCopy(paths, id)
     if ((yield* authModeOf(hostAuth)) !== "copy" || !(yield* fs.exists(copy).pipe(Effect.orDie))) return
     const fresh = yield* readAuth(copy).pipe(Effect.option)
     if (Option.isNone(fresh)) return
@@ -160,8 +164,5 @@ export const makeCredentials = Effect.gen(function* () {
     yield* fs.remove(agentDir(paths, id), { recursive: true, force: true }).pipe(Effect.orDie)
   })
 
-  /** The ticket's copy of auth.json, which OAuth providers refresh (authMode "copy"). */
-  const authCopy = (id: TicketId) => path.join(agentDir(paths, id), "data", "opencode", "auth.json")
-
-  return { hostAuth, prepare, beforeRun, afterRun, remove, authModeOf: () => authModeOf(hostAuth), authCopy } as const
+  return { hostAuth, prepare, beforeRun, afterRun, remove, authModeOf: () => authModeOf(hostAuth) } as const
 })

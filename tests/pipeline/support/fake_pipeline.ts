@@ -16,6 +16,7 @@ import { AgentCredentials } from "../../../src/services/agent/AgentCredentials.t
 import { Opencode, type RunInput } from "../../../src/services/agent/Opencode.ts"
 import { AgentUsage, Usage } from "../../../src/services/agent/AgentUsage.ts"
 import type { RunResult } from "../../../src/services/agent/run_state.ts"
+import { ContainerCopies } from "../../../src/services/docker/ContainerCopies.ts"
 import { type ContainerInfo, DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../../src/services/forge/local/LocalPullRequests.ts"
 import { ReplyLedger } from "../../../src/services/store/ReplyLedger.ts"
@@ -44,6 +45,7 @@ const container = (id: string, labels: Readonly<Record<string, string>>): Contai
   running: true,
   exitCode: 0,
   labels,
+  mounts: [],
 })
 
 /** An agent whose every run succeeds with `text` as its answer. */
@@ -102,6 +104,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
         hostAuth: path.join(home, "no-auth.json"),
         remove: () => Effect.void,
       }),
+      Layer.mock(ContainerCopies, { _tag: "devvy/ContainerCopies" }),
       AgentUsage.Default,
       ReplyLedger.Default,
       SourceCommentLedger.Default,
