@@ -29,9 +29,10 @@ export const secondEngineLayer: Layer.Layer<DockerEngine> = secondEngine._tag ==
 
 /** `deno run -A tests/support/second_engine.ts images`: the images to copy to the second engine, one a line. */
 if (import.meta.main && Deno.args[0] === "images") {
-  const NodeContext = await import("@effect/platform-node/NodeContext")
-  const { testWorkerImage } = await import("../pipeline/support/ticket_harness.ts")
+  // Not through the ticket harness: it imports this module, and a module waiting on its own import never runs.
+  const { ensureWorkerTestImage } = await import("./images/worker_test_image.ts")
   const { DEBIAN_IMAGE } = await import("./images/debian.ts")
-  const worker = await Effect.runPromise(testWorkerImage.pipe(Effect.provide(NodeContext.layer)))
+  const first = DockerEngineLive.layerAt(Deno.env.get("DOCKER_HOST") ?? "unix:///var/run/docker.sock")
+  const worker = await Effect.runPromise(ensureWorkerTestImage.pipe(Effect.provide(first)))
   console.log([DEBIAN_IMAGE, worker].join("\n"))
 }
