@@ -4,10 +4,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { copyFilesIn, copyFolderIn, copyFolderOut } from "../../../src/services/docker/folder_copy.ts"
-import { it } from "../../support/effect_test.ts"
 import { ensureBusyboxImage } from "../../support/images/busybox.ts"
 import { makeTempDir } from "../../support/temp_home.ts"
-import { dockerLayer, needsEngine } from "./engine_support.ts"
+import { onEachEngine } from "./engine_support.ts"
 
 const owner = { uid: 4321, gid: 4322 }
 
@@ -33,7 +32,7 @@ const sandbox = Effect.gen(function* () {
   return id
 })
 
-it.live(
+onEachEngine(
   "a folder copied into a created container arrives whole, owned by the given user, with modes, symlinks and a writable root",
   () =>
     Effect.gen(function* () {
@@ -68,12 +67,10 @@ it.live(
         "alpha",
         "ran",
       ])
-    }).pipe(Effect.scoped),
-  dockerLayer,
-  needsEngine,
+    }),
 )
 
-it.live(
+onEachEngine(
   "what a process changes in the container comes back: new, changed and deleted files, an executable bit, a symlink, and .git left alone",
   () =>
     Effect.gen(function* () {
@@ -112,7 +109,18 @@ it.live(
       // The file nobody touched was not rewritten.
       assert.equal(fs.statSync(path.join(host, "keep.txt")).mtimeMs, keptMtime)
       assert.equal(result.deleted, 1)
-    }).pipe(Effect.scoped),
-  dockerLayer,
-  needsEngine,
+    }),
+)
+
+onEachEngine(
+  "copying out of a path the container lacks fails with the engine's own words, naming the path",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const host = yield* makeTempDir("devvy-archive-")
+      const container = yield* sandbox
+      const error = yield* Effect.flip(copyFolderOut(docker, { container, containerPath: "/no/such", hostDir: host }))
+      assert.equal(error._tag, "DockerApiError")
+      assert.match(error.message, /no\/such/)
+    }),
 )
