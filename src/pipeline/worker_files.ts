@@ -21,6 +21,7 @@ import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import { FolderCopyFailed } from "../services/docker/DockerError.ts"
 import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
 
 /** Who owns the files in containers: the invoking user, so what comes back stays theirs. */
@@ -32,7 +33,18 @@ export const workspaceKeep = [".git"]
 /** Whether containers get copies instead of bind mounts. */
 export const copyMode = Effect.map(AppConfig, (config) => config.docker.workspaceMode === "copy")
 
-const readFile = (host: string) => Effect.promise(() => Deno.readFile(host))
+/** A file on this host that a container gets a copy of; unreadable, it is named in the error. */
+const readFile = (host: string, container: string) =>
+  Effect.tryPromise({
+    try: () => Deno.readFile(host),
+    catch: (error) =>
+      new FolderCopyFailed({
+        direction: "into",
+        container,
+        path: host,
+        detail: error instanceof Error ? error.message : String(error),
+      }),
+  })
 
 const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
   container,
@@ -60,7 +72,7 @@ export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
   })
   const files: Array<FileCopy> = []
   for (const file of mounts.copies.readOnly) {
-    files.push({ container: file.container, content: yield* readFile(file.host), mode: 0o400 })
+    files.push({ container: file.container, content: yield* readFile(file.host, container), mode: 0o400 })
   }
   yield* copyFilesIn(docker, container, files, owner)
   yield* Effect.logDebug(`copied the workspace and the agent directory into the worker`)
@@ -81,7 +93,10 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
   if (authMode === "copy") yield* credentials.beforeRun(id)
-  const content = yield* readFile(authMode === "copy" ? authCopy(yield* DevvyPaths, id) : credentials.hostAuth)
+  const content = yield* readFile(
+    authMode === "copy" ? authCopy(yield* DevvyPaths, id) : credentials.hostAuth,
+    container,
+  )
   const file = { container: workerPaths.authFile, content, mode: authMode === "copy" ? 0o600 : 0o400 }
   yield* copyFilesIn(yield* DockerEngine, container, [file], invokingOwner())
 })
