@@ -104,7 +104,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
         hostAuth: path.join(home, "no-auth.json"),
         remove: () => Effect.void,
       }),
-      Layer.mock(ContainerCopies, { _tag: "devvy/ContainerCopies" }),
+      Layer.mock(ContainerCopies, { _tag: "devvy/ContainerCopies", forget: () => Effect.void }),
       AgentUsage.Default,
       ReplyLedger.Default,
       SourceCommentLedger.Default,
