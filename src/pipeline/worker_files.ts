@@ -22,7 +22,14 @@ import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { FolderCopyFailed } from "../services/docker/DockerError.ts"
-import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
+import {
+  changedSinceMark,
+  copyFilesIn,
+  copyFolderIn,
+  copyFolderOut,
+  type FileCopy,
+  markCopied,
+} from "../services/docker/folder_copy.ts"
 
 /** Who owns the files in containers: the invoking user, so what comes back stays theirs. */
 export const invokingOwner = () => ({ uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 })
@@ -88,7 +95,7 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   const pair = workspacePair(yield* DevvyPaths, id, container)
   const pushed = yield* (yield* ContainerCopies).push(pair, invokingOwner())
   if (!pushed) yield* copyOutOfWorker(id, container)
-  yield* markSynced(container)
+  yield* markCopied(yield* DockerEngine, container)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
@@ -110,7 +117,7 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
   const paths = yield* DevvyPaths
   const credentials = yield* AgentCredentials
   const pair = workspacePair(paths, id, container)
-  if (yield* changedSinceMark(container)) {
+  if (yield* changedSinceMark(docker, container, workerPaths.workspace)) {
     const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
     yield* (yield* ContainerCopies).record(pair)
     yield* Effect.logInfo(
@@ -128,39 +135,4 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
     keep: [...(authMode === "copy" ? [] : ["data/opencode/auth.json"]), "home/.cache"],
   })
   yield* credentials.afterRun(id)
-})
-
-/**
- * Set in the worker when its workspace and the host's are the same. Anything written, created, deleted,
- * renamed or chmod-ed under /workspace after it moves a ctime past it (a deletion: its folder's).
- */
-const syncMark = "/tmp/.devvy-synced"
-
-const markSynced = (container: string) =>
-  Effect.flatMap(DockerEngine, (docker) => docker.exec(container, { cmd: ["touch", syncMark] }))
-
-/**
- * Whether anything under /workspace but .git changed since the mark; yes when that cannot be told (no
- * mark: the worker was replaced; no GNU find; a stopped worker), so that the whole copy comes back.
- */
-const changedSinceMark = Effect.fnUntraced(function* (container: string) {
-  const docker = yield* DockerEngine
-  let found = false
-  const { exitCode } = yield* docker.exec(container, {
-    cmd: [
-      "find",
-      workerPaths.workspace,
-      "-path",
-      `${workerPaths.workspace}/.git`,
-      "-prune",
-      "-o",
-      "-cnewer",
-      syncMark,
-      "-print",
-      "-quit",
-    ],
-    onLine: () => Effect.sync(() => void (found = true)),
-    // A stopped worker cannot exec, but its files can still be read.
-  }).pipe(Effect.orElseSucceed(() => ({ exitCode: -1 })))
-  return exitCode !== 0 || found
 })

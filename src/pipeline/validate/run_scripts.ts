@@ -7,7 +7,7 @@ import type { FailedValidation } from "../prompts/prompts.ts"
 import { validationScripts } from "./scripts.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { type ContainerSpec, DockerEngine } from "../../services/docker/DockerEngine.ts"
-import { copyFolderIn, copyFolderOut } from "../../services/docker/folder_copy.ts"
+import { changedSinceMark, copyFolderIn, copyFolderOut, markCopied } from "../../services/docker/folder_copy.ts"
 import { envFileName } from "../../services/workspace/Workspace.ts"
 import { invokingOwner, workspaceKeep } from "../worker_files.ts"
 import { detectBuildTarget } from "./build_target.ts"
@@ -41,6 +41,7 @@ const validationContainer = Effect.fnUntraced(function* (workspace: string, spec
     owner: invokingOwner(),
   })
   yield* docker.startContainer(id)
+  yield* markCopied(docker, id)
   return id
 })
 
@@ -122,7 +123,7 @@ export const runValidation = Effect.fn("Validate.run")(function* (
           Effect.zipRight(stream === "stderr" ? Effect.logWarning(line) : Effect.logDebug(line)),
         ),
     })
-    if (copy && !fatal(script)) {
+    if (copy && !fatal(script) && (yield* changedSinceMark(docker, container, "/workspace"))) {
       // format.sh's changes are kept, as the bind mount keeps them; other scripts' leftovers stay behind.
       yield* copyFolderOut(docker, { container, containerPath: "/workspace", hostDir: workspace, keep: workspaceKeep })
     }

@@ -100,3 +100,42 @@ export const copyFolderOut = Effect.fn("Docker.copyFolderOut")(function* (
   yield* Effect.annotateCurrentSpan({ "copy.written": result.written, "copy.deleted": result.deleted })
   return result
 }, Effect.scoped)
+
+/**
+ * Set in a container when its copy of a folder and the host's are the same. Anything written, created,
+ * deleted, renamed or chmod-ed in the folder after it moves a ctime past it (a deletion: its folder's).
+ * A container that cannot touch it is fine: without a mark, everything counts as changed.
+ */
+const copyMark = "/tmp/.devvy-copied"
+
+export const markCopied = (docker: DockerEngineShape, container: string) =>
+  docker.exec(container, { cmd: ["touch", copyMark] }).pipe(Effect.ignore)
+
+/**
+ * Whether anything in the container's folder but its `.git` changed since the mark: a `find` in the
+ * container. Yes when that cannot be told (no mark, no `find -cnewer`, a stopped container), so that the
+ * whole copy comes back.
+ */
+export const changedSinceMark = Effect.fnUntraced(function* (
+  docker: DockerEngineShape,
+  container: string,
+  containerPath: string,
+) {
+  let found = false
+  const { exitCode } = yield* docker.exec(container, {
+    cmd: [
+      "find",
+      containerPath,
+      "-path",
+      `${containerPath}/.git`,
+      "-prune",
+      "-o",
+      "-cnewer",
+      copyMark,
+      "-print",
+      "-quit",
+    ],
+    onLine: () => Effect.sync(() => void (found = true)),
+  }).pipe(Effect.orElseSucceed(() => ({ exitCode: -1 })))
+  return exitCode !== 0 || found
+})
