@@ -3,6 +3,7 @@ import type { Effect } from "effect"
 import type { MergeOutcome, RepoSource } from "../git_server/git.ts"
 import type { IdentityRef, PullRequestRecord, ThreadRecord, WorkItemRecord } from "./model.ts"
 import type { NewWorkItem } from "./state.ts"
+import type { PipelineControls } from "./pipelines.ts"
 
 export type { IdentityRef, MergeOutcome, NewWorkItem, PullRequestRecord, RepoSource, ThreadRecord, WorkItemRecord }
 
@@ -76,6 +77,8 @@ export interface AdoEmulator {
   /** The next `times` pull-request lists answer empty, so a client races a create it cannot see yet. */
   readonly staleListings: (times: number) => Effect.Effect<void>
   readonly threads: (pullRequestId: number) => Effect.Effect<ReadonlyArray<ThreadRecord>>
+  /** The repository's build validation: every head of a pull request builds, green unless told otherwise. */
+  readonly pipeline: PipelineControls
   /** Adds a work item to the project; returns its id. */
   readonly addWorkItem: (item: NewWorkItem) => Effect.Effect<number>
   /** A work item as stored: its fields, relations (links to pull requests) and comments. */

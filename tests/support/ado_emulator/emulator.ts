@@ -10,6 +10,7 @@ import { git } from "../git_server/git.ts"
 import { basicPassword, serveGitHttp } from "../git_server/http_backend.ts"
 import { errorBody, guid, type IdentityRef } from "./model.ts"
 import { handleRest, json } from "./rest.ts"
+import { pipelineControls } from "./pipelines.ts"
 import { EmulatorState } from "./state.ts"
 
 export type * from "./api.ts"
@@ -173,6 +174,7 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
       staleListings: (times) => die(() => void (state.staleListings = times)),
       pullRequests: die(() => structuredClone(state.pullRequests)),
       threads: (id) => die(() => structuredClone(state.threadsOf(id))),
+      pipeline: pipelineControls(state),
       addWorkItem: (item) => die(() => state.addWorkItem(item).id),
       workItem: (id) =>
         die(() => {

@@ -12,6 +12,7 @@ import {
 import { resolveRef, runGit } from "../git_server/git.ts"
 import { handleWorkItems } from "./work_items.ts"
 import type { EmulatorState } from "./state.ts"
+import { handlePipelines } from "./pipelines_rest.ts"
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), {
@@ -99,6 +100,9 @@ export const handleRest = async (
     project === undefined ||
     (project.toLowerCase() !== state.scope.projectName.toLowerCase() && project !== state.scope.projectId)
   ) return notFound.project(project ?? "")
+  if (words[1] === "_apis" && (words[2] === "policy" || words[2] === "build")) {
+    return await handlePipelines(state, request, words.slice(2)) ?? notFound.route()
+  }
   if (words[1] !== "_apis") return notFound.route()
   const scope = state.scope
 
