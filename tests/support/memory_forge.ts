@@ -3,6 +3,7 @@ import {
   Forge,
   Identity,
   PullRequest,
+  type PullRequestChecks,
   Repository,
   ReviewComment,
   ReviewThread,
@@ -35,6 +36,8 @@ export const makeMemoryForge = (initial: ReadonlyArray<ReviewThread>) =>
   Effect.gen(function* () {
     const threads = yield* Ref.make(initial)
     const replyCalls = yield* Ref.make(0)
+    const checks = yield* Ref.make<PullRequestChecks>({ headSha: "", checks: [] })
+    const comments = yield* Ref.make<ReadonlyArray<string>>([])
     const pr = new PullRequest({
       number: 1,
       url: "mem://pr/1",
@@ -68,7 +71,10 @@ export const makeMemoryForge = (initial: ReadonlyArray<ReviewThread>) =>
           return id
         }),
       setThreadStatus: () => Effect.void,
+      checks: () => Ref.get(checks),
+      comment: (_pr, content) =>
+        Ref.modify(comments, (all) => [`comment-${all.length + 1}`, [...all, content]] as const),
       gitAuthHeader: Option.none(),
     }
-    return { forge, layer: Layer.succeed(Forge, forge), threads, replyCalls }
+    return { forge, layer: Layer.succeed(Forge, forge), threads, replyCalls, checks, comments }
   })

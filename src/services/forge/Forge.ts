@@ -68,6 +68,27 @@ export interface NewPullRequest {
 
 export type ThreadStatus = "active" | "fixed" | "wontFix" | "closed"
 
+/** Where a CI check stands: a check still queued or running is pending, never failed. */
+export const CheckState = Schema.Literal("pending", "passed", "failed")
+export type CheckState = typeof CheckState.Type
+
+/** One CI check of a pull request's head commit (an Actions job, a step of an Azure Pipelines build). */
+export interface Check {
+  readonly name: string
+  readonly state: CheckState
+  /**
+   * What the CI says about a failure: the job's log, or the check's own title and summary when it has no
+   * log. Read only for failed checks; untrusted, and possibly large (the caller keeps its tail).
+   */
+  readonly log: Effect.Effect<string, ForgeError>
+}
+
+export interface PullRequestChecks {
+  /** The pull request's head commit; the checks are those of this commit. Empty with no checks. */
+  readonly headSha: string
+  readonly checks: ReadonlyArray<Check>
+}
+
 /**
  * One forge (SPEC §6): Azure DevOps, GitHub, the local forge. A per-ticket value, built from the
  * ticket's repository URL, so a port with several adapters rather than a single service.
@@ -89,6 +110,10 @@ export class Forge extends Context.Tag("devvy/Forge")<Forge, {
    */
   readonly reply: (number: number, threadId: string, content: string) => Effect.Effect<string, ForgeError>
   readonly setThreadStatus: (number: number, threadId: string, status: ThreadStatus) => Effect.Effect<void, ForgeError>
+  /** The CI checks of the pull request's current head commit; none on a forge without CI. */
+  readonly checks: (number: number) => Effect.Effect<PullRequestChecks, ForgeError>
+  /** A new comment on the pull request itself, not in a review thread; returns its id. */
+  readonly comment: (number: number, content: string) => Effect.Effect<string, ForgeError>
   /**
    * The `http.extraHeader` value git must send to clone and push (`Authorization: Basic …`), or none for
    * a forge that needs no credentials. Passed to git through its environment, never argv or .git/config.

@@ -4,7 +4,8 @@
  * evaluation carries its build in an untyped `context`, an expired build shows as `queued` + `isExpired`,
  * and logs are plain text lines with a timestamp each.
  */
-import { errorBody, guid, type Scope } from "./model.ts"
+import { resolveRef } from "../git_server/git.ts"
+import { errorBody, guid, type PullRequestRecord, type RepoRecord, type Scope } from "./model.ts"
 import { type BuildRecord, pipelinesOf, type TimelineRecordRecord } from "./pipelines.ts"
 import type { EmulatorState } from "./state.ts"
 
@@ -33,6 +34,21 @@ const configuration = (scope: Scope, id: number, type: typeof BUILD_POLICY, sett
   url: `${scope.orgUrl}/${scope.projectId}/_apis/policy/configurations/${id}`,
   type: { ...type, url: `${scope.orgUrl}/${scope.projectId}/_apis/policy/types/${type.id}` },
 })
+
+/** The commits a pull request's merge was last computed from: its source branch's head and its target's. */
+export const mergeCommits = async (scope: Scope, repo: RepoRecord, pr: PullRequestRecord) => {
+  const commit = async (ref: string) => {
+    const commitId = await resolveRef(repo.bareDir, ref)
+    return commitId === undefined
+      ? undefined
+      : { commitId, url: `${scope.orgUrl}/${scope.projectId}/_apis/git/repositories/${repo.id}/commits/${commitId}` }
+  }
+  const [source, target] = [await commit(pr.sourceRefName), await commit(pr.targetRefName)]
+  return {
+    ...(source === undefined ? {} : { lastMergeSourceCommit: source }),
+    ...(target === undefined ? {} : { lastMergeTargetCommit: target }),
+  }
+}
 
 const buildUrl = (scope: Scope, id: number) => `${scope.orgUrl}/${scope.projectId}/_apis/build/Builds/${id}`
 

@@ -12,7 +12,7 @@ import {
 import { resolveRef, runGit } from "../git_server/git.ts"
 import { handleWorkItems } from "./work_items.ts"
 import type { EmulatorState } from "./state.ts"
-import { handlePipelines } from "./pipelines_rest.ts"
+import { handlePipelines, mergeCommits } from "./pipelines_rest.ts"
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), {
@@ -212,7 +212,9 @@ export const handleRest = async (
   if (pr === undefined || pr.repoId !== repo.id) return notFound.pullRequest()
   const prTail = tail.slice(2)
 
-  if (prTail.length === 0 && method === "GET") return json(200, pullRequestJson(scope, repo, pr))
+  if (prTail.length === 0 && method === "GET") {
+    return json(200, { ...pullRequestJson(scope, repo, pr), ...await mergeCommits(scope, repo, pr) })
+  }
   if (prTail.length === 0 && method === "PATCH") {
     const input = record(body)
     const description = text(input.description)

@@ -10,6 +10,7 @@ import { Forge, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
 import { capText, onceSucceeded } from "../forge_effects.ts"
 import type { AdoRepoUrl } from "../repo_url.ts"
+import { makeAdoChecks } from "./ado_checks.ts"
 import { basicAuth, makeAdoHttp } from "./ado_http.ts"
 import { adoIdentity } from "./identity.ts"
 import { stripHeads, toPullRequest, toRepository, toThread } from "./mapping.ts"
@@ -160,6 +161,8 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
     },
   )
 
+  const { checks, comment } = makeAdoChecks(send, { apis, pullRequest: prApi })
+
   return Forge.of({
     kind: "ado",
     identity,
@@ -170,6 +173,8 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
     threads,
     reply,
     setThreadStatus,
+    checks,
+    comment,
     gitAuthHeader: Option.some(Redacted.make(`Authorization: ${Redacted.value(basicAuth(options.pat))}`)),
   })
 })

@@ -66,6 +66,9 @@ const errorDetail = (response: HttpClientResponse): Effect.Effect<string> =>
 const isJson = (response: HttpClientResponse) =>
   (response.headers["content-type"] ?? "").toLowerCase().includes("application/json")
 
+const isPlainText = (response: HttpClientResponse) =>
+  (response.headers["content-type"] ?? "").toLowerCase().includes("text/plain")
+
 export interface AdoRequest<A, I> {
   readonly method: "GET" | "POST" | "PATCH"
   readonly url: string
@@ -75,6 +78,8 @@ export interface AdoRequest<A, I> {
   readonly body?: unknown
   readonly query?: Readonly<Record<string, string>>
   readonly apiVersion?: string
+  /** Read the answer as plain text (a build log) rather than JSON; `schema` then decodes the string. */
+  readonly text?: boolean
   /**
    * False for a POST whose repetition would duplicate something (a comment): it is then retried only
    * when the server surely did nothing, and the caller checks before trying again.
@@ -107,8 +112,9 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
         if (status === 404) return yield* new ForgeNotFound({ what: request.what, url })
         return yield* new ForgeRejected({ url, status, detail })
       }
-      if (!isJson(response)) return yield* new ForgeAuthFailed({ url })
-      const body = yield* response.json.pipe(
+      // A proxy's or a sign-in page's HTML is no answer from Azure DevOps.
+      if (request.text === true ? !isPlainText(response) : !isJson(response)) return yield* new ForgeAuthFailed({ url })
+      const body = yield* (request.text === true ? response.text : response.json).pipe(
         Effect.catchAll((error) =>
           new Transient({
             detail: `unreadable response: ${error.message}`,
@@ -129,7 +135,7 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       HttpClientRequest.setUrlParams({ ...request.query, "api-version": request.apiVersion ?? API_VERSION }),
       HttpClientRequest.setHeaders({
         authorization: Redacted.value(authorization),
-        accept: "application/json",
+        accept: request.text === true ? "text/plain" : "application/json",
         // Turns the sign-in page a bad PAT gets into a plain 401.
         "x-tfs-fedauthredirect": "Suppress",
       }),

@@ -97,6 +97,17 @@ export const makeLocalForge = Effect.fn("LocalForge.make")(function* (repository
         if (!updated) return yield* notFound(`thread ${threadId} of pull request ${number}`)
       },
     ),
+    // No CI runs on the local forge: the repository's scripts in VALIDATE are all the checks there are.
+    checks: () => Effect.succeed({ headSha: "", checks: [] }),
+    comment: Effect.fn("LocalForge.comment")(function* (number: number, content: string) {
+      yield* record(number)
+      return yield* records.addThread(number, {
+        author: devvyIdentity,
+        content,
+        filePath: Option.none(),
+        line: Option.none(),
+      })
+    }),
     gitAuthHeader: Option.none(),
   })
 })

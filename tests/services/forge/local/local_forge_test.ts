@@ -284,3 +284,21 @@ it.live(
       })
     ),
 )
+
+it.live(
+  "the local forge has no CI: no checks, and a comment on the pull request is devvy's own thread",
+  () =>
+    withLocalForge(() =>
+      Effect.gen(function* () {
+        const forge = yield* Forge
+        yield* pushWork({ "a.txt": "a\n" })
+        const opened = yield* forge.createPullRequest(pr)
+        assert.deepEqual((yield* forge.checks(opened.number)).checks, [])
+        yield* forge.comment(opened.number, "A notice")
+        const [notice] = yield* forge.threads(opened.number)
+        assert.equal(notice.comments[0].content, "A notice")
+        assert.ok(notice.comments[0].isOwn)
+      })
+    ),
+  Layer.empty,
+)
