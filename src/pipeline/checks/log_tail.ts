@@ -3,7 +3,7 @@
  * summary are, bounded in lines and bytes. CI logs are untrusted (SPEC §4): colours, the runner's
  * timestamps and hidden text are stripped here, and the prompt fences what is left as material.
  */
-import { stripHiddenText } from "../../services/agent/hidden_text.ts"
+import { stripHiddenText } from "../prompts/hidden_text.ts"
 import { stripAnsi } from "../../services/agent/output_trim.ts"
 
 export interface TailLimits {
