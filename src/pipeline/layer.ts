@@ -7,6 +7,7 @@ import { Opencode } from "../services/agent/Opencode.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import * as DockerEngineLive from "../services/docker/engine.ts"
 import { LocalPullRequests } from "../services/forge/local/LocalPullRequests.ts"
+import { CheckRounds } from "../services/store/CheckRounds.ts"
 import { ReplyLedger } from "../services/store/ReplyLedger.ts"
 import { SourceCommentLedger } from "../services/store/SourceCommentLedger.ts"
 import { TicketLoggerLive } from "../services/store/TicketLogger.ts"
@@ -25,6 +26,7 @@ export const PipelineServices = Layer.mergeAll(
   Workspace.Default,
   ReplyLedger.Default,
   SourceCommentLedger.Default,
+  CheckRounds.Default,
   LocalPullRequests.Default,
   FetchHttpClient.layer,
   TicketTracingLive,

@@ -11,6 +11,7 @@ import { forgeLayerFor, parseTicketRepoUrl } from "../services/forge/forge_for.t
 import { createPr } from "./create_pr.ts"
 import { BudgetExhausted, isOutage, TicketFailed, TicketPaused } from "./errors.ts"
 import { finish } from "./finish.ts"
+import { fixChecks } from "./fix_checks.ts"
 import { implement } from "./implement.ts"
 import { plan } from "./plan.ts"
 import { prepareEnv } from "./prepare_env.ts"
@@ -29,6 +30,7 @@ const steps = {
   CREATE_PR: createPr,
   WAIT_FOR_REVIEW: waitForReview,
   RESPOND_TO_REVIEW: respondToReview,
+  FIX_CHECKS: fixChecks,
 } as const
 
 type AnyStep = (typeof steps)[keyof typeof steps]

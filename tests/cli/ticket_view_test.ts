@@ -3,7 +3,7 @@ import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { renderLogLines } from "../../src/cli/ui/log_view.ts"
 import { pullRequestNotice } from "../../src/cli/ui/progress.ts"
-import { psJson, renderPs, renderStatus, timePerState } from "../../src/cli/ui/ticket_view.ts"
+import { psJson, renderPs, renderStatus, statusJson, timePerState } from "../../src/cli/ui/ticket_view.ts"
 import { PhaseUsage, Usage } from "../../src/services/agent/AgentUsage.ts"
 
 const id = TicketId.make("3fa9c2")
@@ -121,4 +121,11 @@ Deno.test("status and ps --json show the work item a ticket came from", () => {
   )
   assert.deepEqual(psJson(ticket({ source }), new Map()).source, source)
   assert.doesNotMatch(renderStatus(ticket(), details), /^Source/m)
+})
+
+Deno.test("status shows the check fix rounds used of those allowed", () => {
+  const details = { history: [], drivers: new Map(), usage: [], now: at(1), checkRounds: { used: 2, max: 3 } }
+  const waiting = ticket({ state: "WAIT_FOR_REVIEW" })
+  assert.match(renderStatus(waiting, details), /Check fixes +2 of 3 rounds/)
+  assert.deepEqual(statusJson(waiting, details).checkRounds, { used: 2, max: 3 })
 })

@@ -25,6 +25,14 @@ Deno.test("the review loop goes back through VALIDATE when code changed, or stra
   assert.ok(canTransition("RESPOND_TO_REVIEW", "WAIT_FOR_REVIEW"))
 })
 
+Deno.test("red CI leads from waiting to FIX_CHECKS, whose change goes through VALIDATE, or back to waiting", () => {
+  assert.ok(canTransition("WAIT_FOR_REVIEW", "FIX_CHECKS"))
+  assert.ok(canTransition("FIX_CHECKS", "VALIDATE"))
+  assert.ok(canTransition("FIX_CHECKS", "WAIT_FOR_REVIEW"))
+  assert.equal(canTransition("FIX_CHECKS", "MERGED"), false)
+  assert.equal(canTransition("RESPOND_TO_REVIEW", "FIX_CHECKS"), false)
+})
+
 Deno.test("every live state can fail or be cancelled, and terminal states go nowhere", () => {
   for (const state of State.literals) {
     if (isTerminal(state)) {

@@ -21,6 +21,7 @@ export const testConfig = (
   agent: {
     pollInterval: Duration.seconds(30),
     maxFixAttempts: 3,
+    maxCheckFixAttempts: 3,
     opencodeConfig: Option.none(),
     stallTimeout: Duration.minutes(10),
     phaseTimeout: Duration.hours(1),

@@ -68,14 +68,17 @@ export interface TicketDetails {
   readonly drivers: Drivers
   readonly usage: ReadonlyArray<PhaseUsage>
   readonly now: Date
+  /** FIX_CHECKS rounds used, of the most allowed. */
+  readonly checkRounds?: { readonly used: number; readonly max: number }
 }
 
-export const statusJson = (ticket: Ticket, { history, drivers, usage, now }: TicketDetails) => ({
+export const statusJson = (ticket: Ticket, { history, drivers, usage, now, checkRounds }: TicketDetails) => ({
   ...psJson(ticket, drivers),
   description: ticket.description,
   repoUrl: ticket.repoUrl,
   model: ticket.model,
   retryCount: ticket.retryCount,
+  checkRounds: checkRounds ?? null,
   opencodeSession: ticket.opencodeSession,
   error: ticket.error,
   stopped: ticket.stopped,
@@ -85,7 +88,10 @@ export const statusJson = (ticket: Ticket, { history, drivers, usage, now }: Tic
   agentUsage: usage.map(({ phase, usage }) => ({ phase, ...usage })),
 })
 
-export const renderStatus = (ticket: Ticket, { history, drivers, usage, now }: TicketDetails): string => {
+export const renderStatus = (
+  ticket: Ticket,
+  { history, drivers, usage, now, checkRounds }: TicketDetails,
+): string => {
   const rows: Array<readonly [string, string]> = [
     ["Ticket", `${ticket.id}  ${ticket.title}`],
     ["State", ticket.state],
@@ -97,6 +103,9 @@ export const renderStatus = (ticket: Ticket, { history, drivers, usage, now }: T
     ["Model", ticket.model],
     ["Session", ticket.opencodeSession ?? "-"],
     ["Retries", String(ticket.retryCount)],
+    ...(checkRounds === undefined
+      ? []
+      : [["Check fixes", `${checkRounds.used} of ${checkRounds.max} rounds`] as const]),
     ["Created", formatTimestamp(ticket.createdAt)],
     ["Updated", formatTimestamp(ticket.updatedAt)],
   ]

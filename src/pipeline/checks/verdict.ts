@@ -3,20 +3,9 @@
  * keeps the rounds, the forge reports the checks, and this decides.
  */
 import type { Check, PullRequestChecks } from "../../services/forge/Forge.ts"
+import type { CheckRoundsRow } from "../../services/store/CheckRounds.ts"
 
-/** What the store remembers of a ticket's FIX_CHECKS rounds. */
-export interface CheckRounds {
-  /** Rounds started so far: each gave the agent one head commit's failures. */
-  readonly used: number
-  /** The head commit whose failures were last handled (fixed or reported); never handled twice. */
-  readonly handledSha: string | null
-  /** A round was started and has not reached VALIDATE yet: resuming finishes it instead of starting another. */
-  readonly open: boolean
-  /** The comment saying devvy stopped trying: none, being posted (look before posting again), or posted. */
-  readonly notice: "posting" | "posted" | null
-}
-
-export const noRounds: CheckRounds = { used: 0, handledSha: null, open: false, notice: null }
+export type CheckRounds = CheckRoundsRow
 
 export type ChecksVerdict =
   /** Nothing for devvy to do about CI now: green, still running, or this head already handled. */
@@ -56,10 +45,13 @@ export const afterPoll = (
 ): "RESPOND_TO_REVIEW" | "FIX_CHECKS" | undefined =>
   reviewWaiting ? "RESPOND_TO_REVIEW" : checks._tag === "Wait" ? undefined : "FIX_CHECKS"
 
+/** How the give-up comment begins, whatever it names: how a resume recognises one already posted. */
+export const NOTICE_START = "devvy tried to fix the failing checks"
+
 /** The comment devvy leaves when its rounds are used up. */
 export const giveUpNotice = (failed: ReadonlyArray<Pick<Check, "name">>, rounds: number): string =>
   [
-    `devvy tried to fix the failing checks ${rounds} time${rounds === 1 ? "" : "s"} and stops here. Still failing:`,
+    `${NOTICE_START} ${rounds} time${rounds === 1 ? "" : "s"} and stops here. Still failing:`,
     "",
     ...failed.map((c) => `- ${c.name}`),
     "",

@@ -7,7 +7,7 @@ import { stripHiddenText } from "./hidden_text.ts"
 import { trimOutput } from "../../services/agent/output_trim.ts"
 import { validationScripts } from "../validate/scripts.ts"
 
-const quoted = (label: string, text: string) => {
+export const quoted = (label: string, text: string) => {
   const clean = stripHiddenText(text).trim()
   // A fence longer than any backtick run inside keeps the quoted text from closing it early.
   const longest = Math.max(2, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length))
@@ -15,7 +15,7 @@ const quoted = (label: string, text: string) => {
   return `${label}:\n${fence}text\n${clean}\n${fence}`
 }
 
-const houseRules = [
+export const houseRules = [
   "The repository is checked out at /workspace, on the branch devvy works on. Stay inside it.",
   "Do not commit, push, switch branches or edit .git: devvy commits and pushes your changes itself.",
   "There is nobody to answer questions: when something is unclear, choose the most reasonable reading and say so.",

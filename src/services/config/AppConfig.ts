@@ -37,6 +37,8 @@ export interface AppConfigShape {
   readonly agent: {
     readonly pollInterval: Duration.Duration
     readonly maxFixAttempts: number
+    /** FIX_CHECKS rounds per ticket before devvy leaves red CI to people. */
+    readonly maxCheckFixAttempts: number
     readonly opencodeConfig: Option.Option<string>
     readonly stallTimeout: Duration.Duration
     readonly phaseTimeout: Duration.Duration
@@ -126,6 +128,7 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     agent: {
       pollInterval: Duration.seconds(file.agent?.poll_interval_seconds ?? 30),
       maxFixAttempts: file.agent?.max_fix_attempts ?? 3,
+      maxCheckFixAttempts: file.agent?.max_check_fix_attempts ?? 3,
       opencodeConfig: Option.fromNullable(file.agent?.opencode_config),
       stallTimeout: Duration.seconds(file.agent?.stall_timeout_seconds ?? 600),
       phaseTimeout: Duration.seconds(file.agent?.phase_timeout_seconds ?? 3600),

@@ -89,6 +89,7 @@ export const ConfigFile = Schema.Struct({
   agent: Schema.optional(Schema.Struct({
     poll_interval_seconds: Schema.optional(Count(1)),
     max_fix_attempts: Schema.optional(Count(0)),
+    max_check_fix_attempts: Schema.optional(Count(0)),
     opencode_config: Schema.optional(Text("the path of an opencode.json")),
     stall_timeout_seconds: Schema.optional(Count(1)),
     phase_timeout_seconds: Schema.optional(Count(1)),
@@ -132,6 +133,7 @@ export const configKeys: ReadonlyArray<
   { key: "github.watch_label", env: ["DEVVY_GITHUB_WATCH_LABEL"], kind: "string" },
   { key: "agent.poll_interval_seconds", env: ["DEVVY_POLL_INTERVAL"], kind: "number" },
   { key: "agent.max_fix_attempts", env: ["DEVVY_MAX_FIX_ATTEMPTS"], kind: "number" },
+  { key: "agent.max_check_fix_attempts", env: ["DEVVY_MAX_CHECK_FIX_ATTEMPTS"], kind: "number" },
   { key: "agent.opencode_config", env: ["DEVVY_OPENCODE_CONFIG"], kind: "string" },
   { key: "agent.stall_timeout_seconds", env: ["DEVVY_STALL_TIMEOUT"], kind: "number" },
   { key: "agent.phase_timeout_seconds", env: ["DEVVY_PHASE_TIMEOUT"], kind: "number" },

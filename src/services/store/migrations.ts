@@ -200,4 +200,17 @@ export const migrations = Migrator.fromRecord({
       PRIMARY KEY (ticket_id, kind)
     )`
   }),
+  "0008_check_rounds": Effect.gen(function* () {
+    const sql = yield* SqlClient
+    // FIX_CHECKS (SPEC §1): rounds used, the head commit last handled (never handled twice), whether a
+    // round is under way (a resume finishes it), and the give-up comment's progress (posted once).
+    yield* sql`CREATE TABLE IF NOT EXISTS check_rounds (
+      ticket_id TEXT PRIMARY KEY NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+      used INTEGER NOT NULL DEFAULT 0,
+      handled_sha TEXT,
+      open INTEGER NOT NULL DEFAULT 0,
+      notice TEXT,
+      updated_at INTEGER NOT NULL
+    )`
+  }),
 })

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict"
 import { Effect } from "effect"
-import {
-  afterPoll,
-  type CheckRounds,
-  checksVerdict,
-  giveUpNotice,
-  noRounds,
-} from "../../../src/pipeline/checks/verdict.ts"
+import { afterPoll, type CheckRounds, checksVerdict, giveUpNotice } from "../../../src/pipeline/checks/verdict.ts"
+import { noCheckRounds as noRounds } from "../../../src/services/store/CheckRounds.ts"
 import type { Check, CheckState } from "../../../src/services/forge/Forge.ts"
 
 const check = (name: string, state: CheckState): Check => ({ name, state, log: Effect.succeed("") })
