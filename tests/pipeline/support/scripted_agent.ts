@@ -14,20 +14,30 @@ export interface TicketScript {
   readonly fixes?: ReadonlyArray<Readonly<Record<string, string>>>
   /** The files a review round writes, and the reply to every thread. */
   readonly review?: { readonly files: Readonly<Record<string, string>>; readonly reply: string }
+  /** The files each FIX_CHECKS round writes (round n takes the nth entry, the last repeats). */
+  readonly checkFixes?: ReadonlyArray<Readonly<Record<string, string>>>
+  /** Seconds each FIX_CHECKS round first spends in a shell, so a test can catch the ticket there. */
+  readonly checkFixPause?: number
 }
 
 const usage = { input: 1200, output: 80 }
 
-/** Writes each file in turn (one tool call per request), then ends the phase with `done`. */
+/**
+ * Runs the `before` commands, writes each file in turn, runs the `after` commands (one tool call per
+ * request), then ends the phase with `done`.
+ */
 const writeThenSay = (
   request: RecordedRequest,
   files: Readonly<Record<string, string>>,
   done: string,
   commands: ReadonlyArray<string> = [],
+  before: ReadonlyArray<string> = [],
 ): Turn => {
+  const bash = (command: string) => turn.bash(`cd /workspace && ${command}`, usage)
   const steps = [
+    ...before.map(bash),
     ...Object.entries(files).map(([file, content]) => turn.write(`/workspace/${file}`, content, usage)),
-    ...commands.map((command) => turn.bash(`cd /workspace && ${command}`, usage)),
+    ...commands.map(bash),
   ]
   const taken = request.messages.filter((m) => m.role === "tool").length - toolResultsBefore(request)
   return steps[taken] ?? turn.text(done, usage)
@@ -59,6 +69,13 @@ export const ticketScript = (script: TicketScript) => {
         "## Summary\nAdds what the ticket asks for.\n\n## Testing\nThe repository's scripts pass.",
         usage,
       )
+    }
+    const checkRound = /The pull request's CI checks failed \(fix round (\d+) of/.exec(prompt)
+    if (checkRound !== null) {
+      const all = script.checkFixes ?? [{}]
+      const files = all[Math.min(Number(checkRound[1]), all.length) - 1] ?? {}
+      const pause = script.checkFixPause ?? 0
+      return writeThenSay(request, files, "Fixed the failing checks.", [], pause > 0 ? [`sleep ${pause}`] : [])
     }
     const review = script.review
     if (prompt.includes("Reviewers commented") && review !== undefined) {

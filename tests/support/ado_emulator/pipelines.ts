@@ -89,9 +89,10 @@ export class PipelineState {
     if (repo === undefined) return undefined
     const sha = await resolveRef(repo.bareDir, pr.sourceRefName)
     if (sha === undefined) return undefined
+    const target = await resolveRef(repo.bareDir, pr.targetRefName) ?? sha
+    // No await between the look and the run: a build a test started meanwhile is found, not overtaken.
     const latest = this.builds.findLast((b) => b.pullRequestId === pr.pullRequestId && b.sourceSha === sha)
-    if (latest !== undefined) return latest
-    return this.run(pr, repo, sha, await resolveRef(repo.bareDir, pr.targetRefName) ?? sha)
+    return latest ?? this.run(pr, repo, sha, target)
   }
 
   /** Starts a build of `sha` whose outcome is the pull request's plan, as a push or a re-queue does. */
