@@ -1,12 +1,9 @@
 import assert from "node:assert/strict"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
-import { cli, driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
-import { ticketScript } from "../pipeline/support/scripted_agent.ts"
-import { mockModelSettings, testWorkerImage } from "../pipeline/support/ticket_harness.ts"
+import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 
 const pat = "emulated-pat-77aa"
 
@@ -14,7 +11,6 @@ it.live(
   "kill -9 during FIX_CHECKS and resume: the failure gets one fix commit, not two, and the ticket merges",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({
         pat,
         repos: [{
@@ -22,18 +18,12 @@ it.live(
           files: { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q hello hello.txt\n" },
         }],
       })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({
+      const { cli: run } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         checkFixes: [{ "hello.txt": "hello.\n" }],
         // Each round first spends a while in a shell: the driver is killed there.
         checkFixPause: 6,
-      }))
-      const run = cli(home, {
-        ...mockModelSettings(home, model, workerImage),
-        DEVVY_POLL_INTERVAL: "1",
-        DEVVY_ADO_PAT: pat,
-      })
+      }, { DEVVY_ADO_PAT: pat })
       const started = yield* run(
         "run",
         "-d",
@@ -46,8 +36,6 @@ it.live(
       )
       assert.equal(started.code, 0, started.stderr)
       const id = started.stdout.trim()
-      // A test stopped half-way leaves no background driver, worker or workspace behind.
-      yield* Effect.addFinalizer(() => Effect.ignore(run("cancel", id)))
 
       yield* until(statusOf(run, id), (s) => s.state === "WAIT_FOR_REVIEW", "the pull request")
       const [pr] = yield* ado.pullRequests
@@ -81,6 +69,5 @@ it.live(
       assert.equal(subjects.filter((s) => s.startsWith("Fix failing checks")).length, 1, subjects.join("\n"))
       assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")
     }),
-  Layer.empty,
   { sanitizeOps: false, sanitizeResources: false },
 )

@@ -3,7 +3,7 @@
  * whose build validation fails on the pull request's head with a log the test writes.
  */
 import assert from "node:assert/strict"
-import { Effect, Fiber, Layer, Schedule } from "effect"
+import { Effect, Fiber, Schedule } from "effect"
 import type { TicketId } from "../../src/domain/TicketId.ts"
 import { NOTICE_START } from "../../src/pipeline/checks/verdict.ts"
 import { driveTicket } from "../../src/pipeline/runner.ts"
@@ -12,11 +12,8 @@ import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { type AdoEmulator, startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
-import { makeMockModel } from "../support/mock_model/server.ts"
-import { makeTempDir } from "../support/temp_home.ts"
 import { awaitReview, transitionLog } from "./support/review_driver.ts"
-import { ticketScript } from "./support/scripted_agent.ts"
-import { pipelineAt, testWorkerImage } from "./support/ticket_harness.ts"
+import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const pat = "emulated-pat-5d2e"
 const repoFiles = { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }
@@ -49,13 +46,11 @@ it.live(
   "a pipeline failing on the PR gets its log to the agent, a fix commit is pushed, checks go green and the PR merges",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({
+      const { pipeline, model } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         checkFixes: [{ "hello.txt": "hello.\n" }],
-      }))
+      }, { DEVVY_ADO_PAT: pat })
       const lintLog = [
         "Run npm run lint",
         "\u001b[31merror\u001b[0m hello.txt:1 a sentence must end with a full stop (expected 'hello.')",
@@ -63,13 +58,7 @@ it.live(
         "##[error]Process completed with exit code 1.",
       ].join("\n")
       yield* Effect.gen(function* () {
-        const store = yield* TicketStore
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "Add hello.txt",
-          repoUrl: ado.repoUrl("web"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(ado.repoUrl("web"))
         const ci = Effect.gen(function* () {
           const pr = yield* awaitReview(ticket.id)
           yield* ado.pipeline.fail(pr, { task: "Lint", log: lintLog })
@@ -110,13 +99,8 @@ it.live(
         assert.ok(fixLines.some((m) => m.includes("a sentence must end with a full stop")))
         assert.equal((yield* (yield* CheckRounds).get(ticket.id)).used, 1)
         assert.deepEqual(yield* noticesOn(ado, done.prNumber ?? 0), [])
-      }).pipe(
-        Effect.provide(CheckRounds.Default.pipe(
-          Layer.provideMerge(pipelineAt({ home, model, workerImage, settings: { DEVVY_ADO_PAT: pat } })),
-        )),
-      )
+      }).pipe(Effect.provide(pipeline()))
     }),
-  Layer.empty,
   options,
 )
 
@@ -124,22 +108,14 @@ it.live(
   "a pipeline that keeps failing gets exactly max_check_fix_attempts rounds and one PR comment; the ticket keeps waiting",
   () =>
     Effect.gen(function* () {
-      const workerImage = yield* testWorkerImage
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
-      const home = yield* makeTempDir()
-      const model = yield* makeMockModel(ticketScript({
+      const { pipeline, model } = yield* ticketHome({
         implement: { "hello.txt": "hello\n" },
         checkFixes: [{ "try.txt": "1\n" }, { "try.txt": "2\n" }, { "try.txt": "3\n" }],
-      }))
-      const settings = { DEVVY_ADO_PAT: pat, DEVVY_MAX_CHECK_FIX_ATTEMPTS: "2" }
+      }, { DEVVY_ADO_PAT: pat, DEVVY_MAX_CHECK_FIX_ATTEMPTS: "2" })
       yield* Effect.gen(function* () {
         const store = yield* TicketStore
-        const ticket = yield* store.create({
-          title: "Say hello",
-          description: "Add hello.txt",
-          repoUrl: ado.repoUrl("web"),
-          model: "mock/m1",
-        })
+        const ticket = yield* newTicket(ado.repoUrl("web"))
         const driver = yield* Effect.forkScoped(driveTicket(ticket.id, () => Effect.void))
         const pr = yield* awaitReview(ticket.id)
         yield* ado.pipeline.fail(pr, { log: "integration test: connection refused", always: true })
@@ -164,12 +140,7 @@ it.live(
         assert.match(notices[0].comments[0].content, /2 times[\s\S]*^- web-PR \/ Run tests$/m)
         const prompts = model.requests.map((r) => r.lastUserText).filter((t) => t.includes("CI checks failed"))
         assert.deepEqual([...new Set(prompts.map((t) => /fix round (\d) of 2/.exec(t)?.[1]))], ["1", "2"])
-      }).pipe(
-        Effect.provide(CheckRounds.Default.pipe(
-          Layer.provideMerge(pipelineAt({ home, model, workerImage, settings })),
-        )),
-      )
+      }).pipe(Effect.provide(pipeline()))
     }),
-  Layer.empty,
   options,
 )

@@ -19,6 +19,7 @@ import type { RunResult } from "../../../src/services/agent/run_state.ts"
 import { ContainerCopies } from "../../../src/services/docker/ContainerCopies.ts"
 import { type ContainerInfo, DockerEngine } from "../../../src/services/docker/DockerEngine.ts"
 import { LocalPullRequests } from "../../../src/services/forge/local/LocalPullRequests.ts"
+import { CheckRounds } from "../../../src/services/store/CheckRounds.ts"
 import { ReplyLedger } from "../../../src/services/store/ReplyLedger.ts"
 import { SourceCommentLedger } from "../../../src/services/store/SourceCommentLedger.ts"
 import { TicketLog } from "../../../src/services/store/TicketLog.ts"
@@ -108,6 +109,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
       AgentUsage.Default,
       ReplyLedger.Default,
       SourceCommentLedger.Default,
+      CheckRounds.Default,
       LocalPullRequests.Default,
       FetchHttpClient.layer,
       TicketLoggerLive,

@@ -12,6 +12,7 @@ import { Forge, type NewPullRequest, Repository } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
 import { capText, onceSucceeded } from "../forge_effects.ts"
 import type { GitHubRepoUrl } from "../repo_url.ts"
+import { makeGitHubChecks } from "./github_checks.ts"
 import { makeGitHubHttp } from "./github_http.ts"
 import { parseThreadId, quotedReply, toIdentity, toPullRequest, toThreads } from "./mapping.ts"
 import {
@@ -47,8 +48,10 @@ const isDuplicate = (error: ForgeError): boolean =>
   error._tag === "ForgeRejected" && error.status === 422 && /already exists/i.test(error.detail)
 
 export const make = Effect.fn("GitHubForge.make")(function* (options: GitHubForgeOptions) {
-  const { send, list } = yield* makeGitHubHttp({ apiUrl: options.apiUrl, token: options.token })
+  const http = yield* makeGitHubHttp({ apiUrl: options.apiUrl, token: options.token })
+  const { send, list } = http
   const repoPath = `/repos/${encodeURIComponent(options.owner)}/${encodeURIComponent(options.repo)}`
+  const { checks, comment } = yield* makeGitHubChecks(http, repoPath)
   const slug = `${options.owner}/${options.repo}`
 
   const identity = yield* onceSucceeded(
@@ -231,6 +234,8 @@ export const make = Effect.fn("GitHubForge.make")(function* (options: GitHubForg
     reply,
     // REST has no thread resolution (only GraphQL's resolveReviewThread): nothing to set.
     setThreadStatus: () => Effect.void,
+    checks,
+    comment,
     gitAuthHeader: Option.some(gitAuthHeader(options.token)),
   })
 })

@@ -27,5 +27,6 @@ export const commitStatusState = (state: string): CheckState =>
   state === "error" || state === "failure" ? "failed" : state === "success" ? "passed" : "pending"
 
 /** Only an Actions job has a job log; its check run id is the job id. */
-export const actionsJobId = (run: { readonly id: number; readonly app?: { readonly slug?: string } | null }) =>
-  run.app?.slug === "github-actions" ? run.id : undefined
+export const actionsJobId = (
+  run: { readonly id: number; readonly app?: { readonly slug?: string | undefined } | null | undefined },
+) => run.app?.slug === "github-actions" ? run.id : undefined

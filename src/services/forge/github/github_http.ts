@@ -3,6 +3,7 @@
  * once), the primary and secondary rate limits waited out as GitHub documents them, `Link` pagination and
  * Schema decoding.
  */
+import { RequestInit } from "@effect/platform/FetchHttpClient"
 import { HttpClient } from "@effect/platform/HttpClient"
 import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -122,12 +123,19 @@ export interface GitHubRequest<A, I> {
    * when the server surely did nothing, and the caller checks before trying again.
    */
   readonly idempotent?: boolean
+  /**
+   * The answer is a redirect, not followed: its `Location` is decoded by `schema` (a string). Job logs
+   * redirect to a storage host that must not see the token.
+   */
+  readonly redirect?: boolean
 }
 
 export interface GitHubHttp {
   readonly send: <A, I>(request: GitHubRequest<A, I>) => Effect.Effect<A, ForgeError>
   /** Every page of a list, following `Link: rel="next"` (never building page URLs). */
   readonly list: <A, I>(request: GitHubRequest<A, I>) => Effect.Effect<ReadonlyArray<A>, ForgeError>
+  /** Every page, each decoded by `schema`: for lists wrapped in an object (`{ total_count, check_runs }`). */
+  readonly pages: <A, I>(request: GitHubRequest<A, I>) => Effect.Effect<ReadonlyArray<A>, ForgeError>
 }
 
 export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
@@ -169,6 +177,13 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
           maybeApplied: status !== 503,
         })
       }
+      if (request.redirect === true && status >= 300 && status < 400) {
+        const location = header(response, "location")
+        if (location !== undefined) {
+          const value = yield* Schema.decodeUnknown(request.schema)(location).pipe(Effect.orDie)
+          return { value, next: Option.none<string>() }
+        }
+      }
       if (status === 404) {
         return yield* request.repositoryLevel === true
           ? new ForgeNotFound({ what: request.what, url, hint: ACCESS_HINT })
@@ -209,7 +224,9 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
       }),
     )
     const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
-    return http.execute(withBody).pipe(
+    const sent = http.execute(withBody)
+    // fetch would follow the redirect itself; the caller fetches its target without the token.
+    return (request.redirect === true ? Effect.provideService(sent, RequestInit, { redirect: "manual" }) : sent).pipe(
       Effect.catchTag(
         "RequestError",
         (error) =>
@@ -230,19 +247,20 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
   const send = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<A, ForgeError> =>
     Effect.map(execute(request), (page) => page.value)
 
-  const list = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<ReadonlyArray<A>, ForgeError> =>
+  const pages = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<ReadonlyArray<A>, ForgeError> =>
     Effect.gen(function* () {
-      const items: Array<A> = []
-      const pageSchema = Schema.Array(request.schema)
-      let page = yield* execute({ ...request, schema: pageSchema, query: { per_page: "100", ...request.query } })
-      items.push(...page.value)
+      let page = yield* execute({ ...request, query: { per_page: "100", ...request.query } })
+      const all: Array<A> = [page.value]
       // Bounded: 100 pages of 100 is far past any pull request devvy answers.
       for (let i = 0; i < 100 && Option.isSome(page.next); i++) {
-        page = yield* execute({ ...request, path: page.next.value, schema: pageSchema, query: {} })
-        items.push(...page.value)
+        page = yield* execute({ ...request, path: page.next.value, query: {} })
+        all.push(page.value)
       }
-      return items
+      return all
     })
 
-  return { send, list } satisfies GitHubHttp
+  const list = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<ReadonlyArray<A>, ForgeError> =>
+    Effect.map(pages({ ...request, schema: Schema.Array(request.schema) }), (all) => all.flat())
+
+  return { send, list, pages } satisfies GitHubHttp
 })
