@@ -65,6 +65,10 @@ it.live(
       const merged = yield* until(statusOf(run, id), (s) => s.state === "MERGED", "MERGED")
       assert.equal(merged.history.filter((h) => h.to === "FIX_CHECKS").length, 1)
 
+      // The resumed driver finished the round the killed one had started, rather than starting another.
+      const logs = yield* run("logs", id)
+      assert.match(logs.stdout, /finishing the interrupted round|is committed; validating it/)
+      assert.equal([...logs.stdout.matchAll(/checks failed on/g)].length, 1)
       const subjects = (yield* ado.git("web", ["log", "--format=%s", "main"])).split("\n")
       assert.equal(subjects.filter((s) => s.startsWith("Fix failing checks")).length, 1, subjects.join("\n"))
       assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")

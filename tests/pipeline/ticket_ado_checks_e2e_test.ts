@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict"
 import { Effect, Fiber, Schedule } from "effect"
-import type { TicketId } from "../../src/domain/TicketId.ts"
 import { NOTICE_START } from "../../src/pipeline/checks/verdict.ts"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { CheckRounds } from "../../src/services/store/CheckRounds.ts"
@@ -12,26 +11,15 @@ import { TicketLog } from "../../src/services/store/TicketLog.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { type AdoEmulator, startAdoEmulator } from "../support/ado_emulator/emulator.ts"
 import { it } from "../support/effect_test.ts"
-import { awaitReview, transitionLog } from "./support/review_driver.ts"
+import { awaitReview, transitionLog, untilTransitions } from "./support/review_driver.ts"
 import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
 const pat = "emulated-pat-5d2e"
 const repoFiles = { "README.md": "# web\n", "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt\n" }
 const options = { sanitizeOps: false, sanitizeResources: false }
 
-/** Polls the store until the ticket's history holds `count` transitions `from → to`; a hang guard ends it. */
-export const untilTransitions = (id: TicketId, from: string, to: string, count = 1) =>
-  Effect.gen(function* () {
-    const store = yield* TicketStore
-    while (true) {
-      const history = yield* store.history(id)
-      if (history.filter((h) => h.from === from && h.to === to).length >= count) return
-      yield* Effect.sleep("200 millis")
-    }
-  }).pipe(Effect.timeoutFail({ duration: "5 minutes", onTimeout: () => new Error(`no ${count} × ${from} → ${to}`) }))
-
 /** The subjects of the commits on `ref` in the emulator's repository. */
-export const subjects = (ado: AdoEmulator, ref: string) =>
+const subjects = (ado: AdoEmulator, ref: string) =>
   Effect.map(ado.git("web", ["log", "--format=%s", ref]), (out) => out.split("\n"))
 
 const fixCommits = (all: ReadonlyArray<string>) => all.filter((s) => s.startsWith("Fix failing checks"))

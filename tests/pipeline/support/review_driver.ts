@@ -25,3 +25,14 @@ export const transitionLog = () => {
     record: (t: { readonly state: State }, from: State) => Effect.sync(() => seen.push(`${from}→${t.state}`)),
   }
 }
+
+/** Polls the store until the ticket's history holds `count` transitions `from → to`; a hang guard ends it. */
+export const untilTransitions = (id: TicketId, from: string, to: string, count = 1) =>
+  Effect.gen(function* () {
+    const store = yield* TicketStore
+    while (true) {
+      const history = yield* store.history(id)
+      if (history.filter((h) => h.from === from && h.to === to).length >= count) return
+      yield* Effect.sleep("200 millis")
+    }
+  }).pipe(Effect.timeoutFail({ duration: "5 minutes", onTimeout: () => new Error(`no ${count} × ${from} → ${to}`) }))
