@@ -78,6 +78,17 @@ it.effect("environment variables win over the file, AZURE_DEVOPS_EXT_PAT include
     assert.equal(config.docker.host, "unix:///run/user/1000/docker.sock")
   }))
 
+it.effect("max_check_fix_attempts defaults to 3, is read from [agent] and from DEVVY_MAX_CHECK_FIX_ATTEMPTS", () =>
+  Effect.gen(function* () {
+    assert.equal((yield* load(`model = "mock/m1"`)).config.agent.maxCheckFixAttempts, 3)
+    const fromFile = yield* load(`[agent]\nmax_check_fix_attempts = 1\n`)
+    assert.equal(fromFile.config.agent.maxCheckFixAttempts, 1)
+    const fromEnv = yield* load(`[agent]\nmax_check_fix_attempts = 1\n`, { DEVVY_MAX_CHECK_FIX_ATTEMPTS: "5" })
+    assert.equal(fromEnv.config.agent.maxCheckFixAttempts, 5)
+    const error = yield* Effect.flip(load(`[agent]\nmax_check_fix_attempts = -1\n`))
+    assert.match(error.message, /agent\.max_check_fix_attempts/)
+  }))
+
 it.effect("a wrong type names the file, the key and what was expected", () =>
   Effect.gen(function* () {
     const error = yield* Effect.flip(load(`[agent]\nmax_fix_attempts = "three"\n`))
