@@ -51,6 +51,7 @@ const expected: Readonly<Record<string, 1 | 2 | 3>> = {
   EnvFileNotFound: 1,
   ExecFailed: 1,
   ExecTimedOut: 1,
+  FolderCopyFailed: 1,
   ForgeRejected: 1,
   ForgeUnavailable: 1,
   GitAuthFailed: 1,
