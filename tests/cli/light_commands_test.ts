@@ -1,4 +1,8 @@
 import assert from "node:assert/strict"
+import * as path from "node:path"
+import { DatabaseSync } from "node:sqlite"
+import { pathToFileURL as toFileUrlNode } from "node:url"
+import { bundle } from "../../scripts/bundle.ts"
 import { moduleGraph, startupModules } from "../support/module_graph.ts"
 
 const main = new URL("../../main.ts", import.meta.url).pathname
@@ -23,4 +27,40 @@ Deno.test("devvy's own modules import Effect module by module, never the effect 
   assert.ok(own.length > 50, `the graph was read (${own.length} modules)`)
   const barrel = own.filter((m) => (m.dependencies ?? []).some((d) => d.specifier === "effect"))
   assert.deepEqual(barrel.map((m) => m.specifier), [])
+})
+
+Deno.test("ps from the bundle leaves the compiled code of its modules cached for the next start", async () => {
+  // Deno keeps V8's code cache only for an entry module whose evaluation ended before the process did; a
+  // command that runs to its exit inside that evaluation would compile the whole bundle again at every start.
+  const dir = await Deno.makeTempDir({ prefix: "devvy-code-cache-" })
+  try {
+    const entry = await bundle("main.ts", path.join(dir, "bundle"))
+    const env = {
+      DENO_DIR: path.join(dir, "deno"),
+      DEVVY_HOME: path.join(dir, "home"),
+      DEVVY_CONFIG: path.join(dir, "none.toml"),
+      NO_COLOR: "1",
+    }
+    for (let i = 0; i < 2; i++) {
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--no-check", entry, "ps"],
+        env,
+        stdout: "null",
+        stderr: "piped",
+      }).output()
+      assert.ok(run.success, new TextDecoder().decode(run.stderr))
+    }
+    const cache = new DatabaseSync(path.join(dir, "deno", "v8_code_cache_v2"), { readOnly: true })
+    try {
+      const cached = cache.prepare("SELECT specifier FROM codecache").all().map((row) => String(row.specifier))
+      assert.ok(
+        cached.includes(toFileUrlNode(entry).href),
+        `the bundle's entry is not cached (${cached.length} entries)`,
+      )
+    } finally {
+      cache.close()
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true })
+  }
 })
