@@ -1,28 +1,19 @@
 /**
  * The one road to Azure DevOps: auth and JSON headers, status classification (transient or permanent,
- * decided here once), bounded jittered retries honouring `Retry-After`, and Schema decoding.
+ * decided here once) and `Retry-After`; the retries and decoding are the shared forge pipeline's.
  */
 import { HttpClient } from "@effect/platform/HttpClient"
 import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected, ForgeUnavailable } from "../ForgeError.ts"
+import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected } from "../ForgeError.ts"
+import { decodeAnswer, sendRetrying, Transient, unreadable } from "../forge_http.ts"
 import { AdoError } from "./schemas.ts"
-
-/** Throttling, server errors and dropped connections: worth another try. */
-class Transient extends Data.TaggedError("Transient")<{
-  readonly detail: string
-  readonly retryAfter: Option.Option<Duration.Duration>
-  /** The server may have acted on the request before failing (a 500, a connection lost mid-answer). */
-  readonly maybeApplied: boolean
-}> {}
 
 export const API_VERSION = "7.1"
 /** connectionData refuses plain 7.1 (VssInvalidPreviewVersionException). */
@@ -30,15 +21,6 @@ export const API_VERSION_PREVIEW = "7.1-preview.1"
 
 /** The longest `Retry-After` honoured; beyond it the call fails and the ticket stays resumable. */
 const MAX_RETRY_AFTER = Duration.minutes(5)
-
-const retryPolicy = Schedule.exponential("500 millis", 2).pipe(
-  Schedule.jittered,
-  Schedule.intersect(Schedule.recurs(5)),
-  Schedule.intersect(Schedule.identity<Transient | ForgeError>()),
-  Schedule.modifyDelay(([, error], delay) =>
-    error._tag === "Transient" && Option.isSome(error.retryAfter) ? error.retryAfter.value : delay
-  ),
-)
 
 const retryAfter = (response: HttpClientResponse): Option.Option<Duration.Duration> => {
   const seconds = Number(response.headers["retry-after"])
@@ -100,7 +82,7 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       if (status === 408 || status === 429 || status >= 500) {
         return yield* new Transient({
           detail: `HTTP ${status}: ${yield* errorDetail(response)}`,
-          retryAfter: retryAfter(response),
+          wait: retryAfter(response),
           // Throttling and "unavailable" refuse the request before doing anything with it.
           maybeApplied: status !== 429 && status !== 503,
         })
@@ -114,20 +96,8 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       }
       // A proxy's or a sign-in page's HTML is no answer from Azure DevOps.
       if (request.text === true ? !isPlainText(response) : !isJson(response)) return yield* new ForgeAuthFailed({ url })
-      const body = yield* (request.text === true ? response.text : response.json).pipe(
-        Effect.catchAll((error) =>
-          new Transient({
-            detail: `unreadable response: ${error.message}`,
-            retryAfter: Option.none(),
-            maybeApplied: true,
-          })
-        ),
-      )
-      return yield* Schema.decodeUnknown(request.schema)(body).pipe(
-        Effect.orDieWith((error) =>
-          new Error(`Azure DevOps answered ${url} with an unexpected shape: ${error.message}`)
-        ),
-      )
+      const body = yield* (request.text === true ? response.text : response.json).pipe(Effect.catchAll(unreadable))
+      return yield* decodeAnswer("Azure DevOps", url, request.schema)(body)
     })
 
   return <A, I>(request: AdoRequest<A, I>): Effect.Effect<A, ForgeError> => {
@@ -141,21 +111,11 @@ export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<s
       }),
     )
     const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
-    return http.execute(withBody).pipe(
-      Effect.catchTag(
-        "RequestError",
-        (error) =>
-          error.reason === "Transport"
-            ? new Transient({ detail: error.message, retryAfter: Option.none(), maybeApplied: true })
-            : Effect.die(error),
-      ),
-      Effect.catchTag("ResponseError", (error) => Effect.die(error)),
-      Effect.flatMap((response) => classify(request, response)),
-      Effect.retry({
-        schedule: retryPolicy,
-        while: (error) => error._tag === "Transient" && (request.idempotent !== false || !error.maybeApplied),
-      }),
-      Effect.catchTag("Transient", (error) => new ForgeUnavailable({ url: request.url, detail: error.detail })),
-    )
+    return sendRetrying({
+      execute: http.execute(withBody),
+      url: request.url,
+      idempotent: request.idempotent,
+      classify: (response) => classify(request, response),
+    })
   }
 })

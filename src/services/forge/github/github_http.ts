@@ -8,14 +8,13 @@ import { HttpClient } from "@effect/platform/HttpClient"
 import type { HttpClientResponse } from "@effect/platform/HttpClientResponse"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected, ForgeUnavailable } from "../ForgeError.ts"
+import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected } from "../ForgeError.ts"
+import { decodeAnswer, sendRetrying, Transient, unreadable } from "../forge_http.ts"
 import { GitHubError } from "./schemas.ts"
 
 export const API_VERSION = "2022-11-28"
@@ -27,32 +26,16 @@ export const AUTH_HINT =
 const ACCESS_HINT = "the repository does not exist, or the token cannot see it (a fine-grained token must be " +
   "granted this repository; a classic one needs the repo scope)"
 
-/** Throttling, server errors and dropped connections: worth another try. */
-class Transient extends Data.TaggedError("Transient")<{
-  readonly detail: string
-  /** How long GitHub asked us to wait (`retry-after`, or until `x-ratelimit-reset`). */
-  readonly wait: Option.Option<Duration.Duration>
-  /** A rate limit without a stated wait: at least a minute, then longer (GitHub's secondary-limit advice). */
-  readonly rateLimited: boolean
-  /** The server may have acted on the request before failing (a 500, a connection lost mid-answer). */
-  readonly maybeApplied: boolean
-}> {}
-
 /** The primary limit resets within the hour; a longer stated wait is not believed. */
 const MAX_WAIT = Duration.hours(1)
 const MAX_BACKOFF = Duration.minutes(15)
 
-const retryPolicy = Schedule.exponential("500 millis", 2).pipe(
-  Schedule.jittered,
-  Schedule.intersect(Schedule.recurs(5)),
-  Schedule.intersect(Schedule.identity<Transient | ForgeError>()),
-  Schedule.modifyDelay(([, error], delay) => {
-    if (error._tag !== "Transient") return delay
-    if (Option.isSome(error.wait)) return error.wait.value
-    // 0.5 s, 1 s, 2 s … becomes 60 s, 120 s, 240 s …: "wait at least one minute, then back off exponentially".
-    return error.rateLimited ? Duration.min(Duration.max(Duration.times(delay, 120), "1 minute"), MAX_BACKOFF) : delay
-  }),
-)
+/**
+ * A rate limit without a stated wait, as GitHub advises for the secondary limit: "wait at least one minute, then
+ * back off exponentially", so 0.5 s, 1 s, 2 s … becomes 60 s, 120 s, 240 s ….
+ */
+const rateLimitBackoff = (delay: Duration.Duration): Duration.Duration =>
+  Duration.min(Duration.max(Duration.times(delay, 120), "1 minute"), MAX_BACKOFF)
 
 const header = (response: HttpClientResponse, name: string): string | undefined => response.headers[name]
 
@@ -192,19 +175,8 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
       if (status < 200 || status >= 300) {
         return yield* new ForgeRejected({ url, status, detail: describe(yield* readError(response), status) })
       }
-      const body = status === 204 ? [] : yield* response.json.pipe(
-        Effect.catchAll((error) =>
-          new Transient({
-            detail: `unreadable response: ${error.message}`,
-            wait: Option.none(),
-            rateLimited: false,
-            maybeApplied: true,
-          })
-        ),
-      )
-      const value = yield* Schema.decodeUnknown(request.schema)(body).pipe(
-        Effect.orDieWith((error) => new Error(`GitHub answered ${url} with an unexpected shape: ${error.message}`)),
-      )
+      const body = status === 204 ? [] : yield* response.json.pipe(Effect.catchAll(unreadable))
+      const value = yield* decodeAnswer("GitHub", url, request.schema)(body)
       return { value, next: nextLink(header(response, "link")) }
     })
 
@@ -225,23 +197,14 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
     )
     const withBody = request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
     const sent = http.execute(withBody)
-    // fetch would follow the redirect itself; the caller fetches its target without the token.
-    return (request.redirect === true ? Effect.provideService(sent, RequestInit, { redirect: "manual" }) : sent).pipe(
-      Effect.catchTag(
-        "RequestError",
-        (error) =>
-          error.reason === "Transport"
-            ? new Transient({ detail: error.message, wait: Option.none(), rateLimited: false, maybeApplied: true })
-            : Effect.die(error),
-      ),
-      Effect.catchTag("ResponseError", (error) => Effect.die(error)),
-      Effect.flatMap((response) => classify(request, url, response)),
-      Effect.retry({
-        schedule: retryPolicy,
-        while: (error) => error._tag === "Transient" && (request.idempotent !== false || !error.maybeApplied),
-      }),
-      Effect.catchTag("Transient", (error) => new ForgeUnavailable({ url, detail: error.detail })),
-    )
+    return sendRetrying({
+      // fetch would follow the redirect itself; the caller fetches its target without the token.
+      execute: request.redirect === true ? Effect.provideService(sent, RequestInit, { redirect: "manual" }) : sent,
+      url,
+      idempotent: request.idempotent,
+      classify: (response) => classify(request, url, response),
+      rateLimitBackoff,
+    })
   }
 
   const send = <A, I>(request: GitHubRequest<A, I>): Effect.Effect<A, ForgeError> =>
