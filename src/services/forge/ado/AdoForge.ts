@@ -8,7 +8,7 @@ import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, type NewPullRequest, type ThreadStatus } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
-import { capText, onceSucceeded } from "../forge_effects.ts"
+import { capText, foundOr, onceSucceeded, postOnce } from "../forge_effects.ts"
 import type { AdoRepoUrl } from "../repo_url.ts"
 import { makeAdoChecks } from "./ado_checks.ts"
 import { basicAuth, makeAdoHttp } from "./ado_http.ts"
@@ -85,10 +85,7 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
     }).pipe(
       Effect.map((pr) => toPullRequest(pr, webUrl)),
       // Another run got there between the lookup and the create: theirs is ours.
-      Effect.catchIf(isDuplicate, (error) =>
-        findPullRequest(input.sourceBranch).pipe(
-          Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => Effect.fail(error) })),
-        )),
+      Effect.catchIf(isDuplicate, (error) => foundOr(findPullRequest(input.sourceBranch), Effect.fail(error))),
     )
   })
 
@@ -141,12 +138,7 @@ export const make = Effect.fn("AdoForge.make")(function* (options: AdoForgeOptio
       body: { content, parentCommentId: 1, commentType: "text" },
       idempotent: false,
     }).pipe(Effect.map((comment) => String(comment.id)))
-    return yield* post.pipe(
-      Effect.catchTag("ForgeUnavailable", () =>
-        alreadyReplied(number, threadId, content).pipe(
-          Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => post })),
-        )),
-    )
+    return yield* postOnce(post, alreadyReplied(number, threadId, content))
   })
 
   const setThreadStatus = Effect.fn("Ado.setThreadStatus")(

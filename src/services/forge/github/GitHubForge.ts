@@ -10,7 +10,7 @@ import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, type NewPullRequest, Repository } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
-import { capText, onceSucceeded } from "../forge_effects.ts"
+import { capText, foundOr, onceSucceeded, postOnce } from "../forge_effects.ts"
 import type { GitHubRepoUrl } from "../repo_url.ts"
 import { makeGitHubChecks } from "./github_checks.ts"
 import { makeGitHubHttp } from "./github_http.ts"
@@ -107,10 +107,7 @@ export const make = Effect.fn("GitHubForge.make")(function* (options: GitHubForg
       // Another run (or a lost answer) got there first: 422 "A pull request already exists", and theirs is ours.
       Effect.catchIf(
         (error) => isDuplicate(error) || error._tag === "ForgeUnavailable",
-        (error) =>
-          findPullRequest(input.sourceBranch).pipe(
-            Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => Effect.fail(error) })),
-          ),
+        (error) => foundOr(findPullRequest(input.sourceBranch), Effect.fail(error)),
       ),
     )
   })
@@ -215,12 +212,7 @@ export const make = Effect.fn("GitHubForge.make")(function* (options: GitHubForg
           idempotent: false,
         }))
     const posted = Effect.map(post, (comment) => String(comment.id))
-    return yield* posted.pipe(
-      Effect.catchTag("ForgeUnavailable", () =>
-        alreadyReplied(number, threadId, content).pipe(
-          Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => posted })),
-        )),
-    )
+    return yield* postOnce(posted, alreadyReplied(number, threadId, content))
   })
 
   return Forge.of({
