@@ -3,6 +3,19 @@ import * as path from "node:path"
 
 const main = new URL("../../main.ts", import.meta.url).pathname
 
+/** `deno run` of the program from source with these arguments. */
+export const devvyArgs = (args: ReadonlyArray<string>): Array<string> => ["run", "-A", main, ...args]
+
+/** The whole environment devvy gets: the test's home and `env`, so the machine's config cannot leak in. */
+export const devvyEnv = (home: string, env: Record<string, string>): Record<string, string> => ({
+  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  HOME: home,
+  DEVVY_HOME: home,
+  DEVVY_CONFIG: path.join(home, "config.toml"),
+  DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
+  ...env,
+})
+
 export interface CliResult {
   readonly code: number
   readonly stdout: string
@@ -19,19 +32,12 @@ export const devvy = async (
   env: Record<string, string> = {},
 ): Promise<CliResult> => {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, ...args],
+    args: devvyArgs(args),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      DEVVY_HOME: home,
-      DEVVY_CONFIG: path.join(home, "config.toml"),
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
-      ...env,
-    },
+    env: devvyEnv(home, env),
   }).output()
   const decoder = new TextDecoder()
   return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) }

@@ -2,9 +2,7 @@
  * Runs the real `devvy` under a pseudo-terminal, as a user at a terminal would: util-linux `script` gives
  * the program a PTY for stdin and stdout and copies what it writes. Only the variables given reach it.
  */
-import * as path from "node:path"
-
-const main = new URL("../../main.ts", import.meta.url).pathname
+import { devvyArgs, devvyEnv } from "./devvy_cli.ts"
 
 const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`
 
@@ -20,22 +18,14 @@ export const devvyOnTerminal = async (
   env: Record<string, string> = {},
 ): Promise<PtyResult> => {
   // A fixed size, so what is drawn does not depend on the terminal the tests run in.
-  const command = `stty cols 160 rows 50; exec ${[Deno.execPath(), "run", "-A", main, ...args].map(quote).join(" ")}`
+  const command = `stty cols 160 rows 50; exec ${[Deno.execPath(), ...devvyArgs(args)].map(quote).join(" ")}`
   const output = await new Deno.Command("script", {
     args: ["--quiet", "--return", "--flush", "--command", command, "/dev/null"],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      DEVVY_HOME: home,
-      DEVVY_CONFIG: path.join(home, "config.toml"),
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? path.join(Deno.env.get("HOME") ?? "/root", ".cache", "deno"),
-      TERM: "xterm-256color",
-      ...env,
-    },
+    env: devvyEnv(home, { TERM: "xterm-256color", ...env }),
   }).output()
   const decoder = new TextDecoder()
   return { code: output.code, output: decoder.decode(output.stdout) + decoder.decode(output.stderr) }
