@@ -58,6 +58,15 @@ const pushWork = (files: Record<string, string>) =>
     return yield* workspace.head(id)
   })
 
+/** The work pushed and its pull request opened, as CREATE_PR leaves them. */
+const openPullRequest = (files: Record<string, string>) =>
+  Effect.gen(function* () {
+    const forge = yield* Forge
+    const head = yield* pushWork(files)
+    const created = yield* forge.createPullRequest(pr)
+    return { forge, head, created }
+  })
+
 it.live(
   "the local forge reads the default branch from the repository's HEAD and needs no credentials",
   () =>
@@ -149,9 +158,7 @@ it.live(
   () =>
     withLocalForge(({ repo }) =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "feature.txt": "feature\n" })
-        yield* forge.createPullRequest(pr)
+        yield* openPullRequest({ "feature.txt": "feature\n" })
         const { mergeCommit } = yield* approve(id)
         assert.equal(yield* gitIn(repo, "rev-parse", "trunk"), mergeCommit)
         assert.equal(yield* gitIn(repo, "show", "trunk:feature.txt"), "feature")
@@ -163,9 +170,7 @@ it.live(
   () =>
     withLocalForge(({ repo }) =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "README.md": "# project, by the agent\n" })
-        yield* forge.createPullRequest(pr)
+        const { forge } = yield* openPullRequest({ "README.md": "# project, by the agent\n" })
         const before = yield* gitIn(repo, "rev-parse", "trunk")
         writeFiles(repo, { "README.md": "# my own edit\n" })
         const error = yield* Effect.flip(approve(id))
@@ -186,9 +191,7 @@ it.live(
   () =>
     withLocalForge(({ repo }) =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "README.md": "# theirs\n" })
-        yield* forge.createPullRequest(pr)
+        yield* openPullRequest({ "README.md": "# theirs\n" })
         writeFiles(repo, { "README.md": "# ours\n" })
         yield* gitIn(repo, "commit", "--quiet", "--all", "--message", "Edit the README")
         const before = yield* gitIn(repo, "rev-parse", "trunk")
@@ -206,9 +209,7 @@ it.live(
   () =>
     withLocalForge(({ repo }) =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "feature.txt": "feature\n" })
-        const created = yield* forge.createPullRequest(pr)
+        const { forge, created } = yield* openPullRequest({ "feature.txt": "feature\n" })
         // The merge landed, then the process died before the store recorded it.
         yield* gitIn(repo, "merge", "--quiet", "--no-ff", "--message", "Merged by hand", branch)
         const merged = yield* gitIn(repo, "rev-parse", "trunk")
@@ -225,9 +226,7 @@ it.live(
   () =>
     withLocalForge(({ repo }) =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "feature.txt": "feature\n" })
-        const created = yield* forge.createPullRequest(pr)
+        const { forge, created } = yield* openPullRequest({ "feature.txt": "feature\n" })
         const before = yield* gitIn(repo, "rev-parse", "trunk")
         const abandoned = yield* abandon(id)
         assert.equal(abandoned.status, "abandoned")
@@ -255,8 +254,7 @@ it.live(
         assert.equal((yield* Effect.flip(abandon(id)))._tag, "NoPullRequest")
         const missingBranch = yield* Effect.flip(forge.createPullRequest(pr))
         assert.equal(missingBranch._tag, "ForgeNotFound")
-        yield* pushWork({ "feature.txt": "feature\n" })
-        yield* forge.createPullRequest(pr)
+        yield* openPullRequest({ "feature.txt": "feature\n" })
         const empty = yield* Effect.flip(addComment(id, { content: "  " }))
         assert.equal(empty._tag, "ReviewCommentInvalid")
         const lineOnly = yield* Effect.flip(addComment(id, { content: "here", line: 3 }))
