@@ -48,12 +48,27 @@ const retryPolicy = (rateLimitBackoff: (delay: Duration.Duration) => Duration.Du
     }),
   )
 
+/** What every forge request says besides where it goes; each forge adds its own address and options. */
+export interface ForgeRequest<A, I> {
+  readonly method: "GET" | "POST" | "PATCH"
+  /** What the caller was after, for the not-found message ("pull request 12"). */
+  readonly what: string
+  readonly schema: Schema.Schema<A, I>
+  readonly body?: unknown
+  readonly query?: Readonly<Record<string, string>>
+  /**
+   * False for a POST whose repetition would duplicate something (a comment): it is then retried only
+   * when the server surely did nothing, and the caller checks before trying again.
+   */
+  readonly idempotent?: boolean
+}
+
 export interface ForgeCall<A> {
   /** The request as the client executes it (run again for each try). */
   readonly execute: Effect.Effect<HttpClientResponse, HttpClientError>
   /** Named in `ForgeUnavailable`. */
   readonly url: string
-  /** False for a POST whose repetition would duplicate something (a comment). */
+  /** The request's `idempotent`. */
   readonly idempotent: boolean | undefined
   readonly classify: (response: HttpClientResponse) => Effect.Effect<A, Transient | ForgeError>
   /** The delay after a rate limit that stated no wait; the plain backoff when not given. */

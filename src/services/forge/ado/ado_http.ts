@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected } from "../ForgeError.ts"
-import { decodeAnswer, sendRetrying, Transient, unreadable } from "../forge_http.ts"
+import { decodeAnswer, type ForgeRequest, sendRetrying, Transient, unreadable } from "../forge_http.ts"
 import { AdoError } from "./schemas.ts"
 
 export const API_VERSION = "7.1"
@@ -51,22 +51,11 @@ const isJson = (response: HttpClientResponse) =>
 const isPlainText = (response: HttpClientResponse) =>
   (response.headers["content-type"] ?? "").toLowerCase().includes("text/plain")
 
-export interface AdoRequest<A, I> {
-  readonly method: "GET" | "POST" | "PATCH"
+export interface AdoRequest<A, I> extends ForgeRequest<A, I> {
   readonly url: string
-  /** What the caller was after, for the not-found message ("pull request 12"). */
-  readonly what: string
-  readonly schema: Schema.Schema<A, I>
-  readonly body?: unknown
-  readonly query?: Readonly<Record<string, string>>
   readonly apiVersion?: string
   /** Read the answer as plain text (a build log) rather than JSON; `schema` then decodes the string. */
   readonly text?: boolean
-  /**
-   * False for a POST whose repetition would duplicate something (a comment): it is then retried only
-   * when the server surely did nothing, and the caller checks before trying again.
-   */
-  readonly idempotent?: boolean
 }
 
 export const makeAdoHttp = Effect.fnUntraced(function* (pat: Redacted.Redacted<string>) {

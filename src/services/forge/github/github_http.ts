@@ -14,7 +14,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected } from "../ForgeError.ts"
-import { decodeAnswer, sendRetrying, Transient, unreadable } from "../forge_http.ts"
+import { decodeAnswer, type ForgeRequest, sendRetrying, Transient, unreadable } from "../forge_http.ts"
 import { GitHubError } from "./schemas.ts"
 
 export const API_VERSION = "2022-11-28"
@@ -90,22 +90,11 @@ export const nextLink = (link: string | undefined): Option.Option<string> => {
   return Option.none()
 }
 
-export interface GitHubRequest<A, I> {
-  readonly method: "GET" | "POST" | "PATCH"
+export interface GitHubRequest<A, I> extends ForgeRequest<A, I> {
   /** A path under the API base (`/repos/o/r`), or a URL GitHub gave (a `Link` header's). */
   readonly path: string
-  /** What the caller was after, for the not-found message ("pull request 12"). */
-  readonly what: string
-  readonly schema: Schema.Schema<A, I>
-  readonly body?: unknown
-  readonly query?: Readonly<Record<string, string>>
   /** A 404 here means the repository itself: say the token may lack access. */
   readonly repositoryLevel?: boolean
-  /**
-   * False for a POST whose repetition would duplicate something (a comment): it is then retried only
-   * when the server surely did nothing, and the caller checks before trying again.
-   */
-  readonly idempotent?: boolean
   /**
    * The answer is a redirect, not followed: its `Location` is decoded by `schema` (a string). Job logs
    * redirect to a storage host that must not see the token.
