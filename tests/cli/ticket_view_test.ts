@@ -1,33 +1,17 @@
 import assert from "node:assert/strict"
-import { LogLine, StateChange, Ticket } from "../../src/domain/Ticket.ts"
+import { LogLine, StateChange } from "../../src/domain/Ticket.ts"
 import { TicketId } from "../../src/domain/TicketId.ts"
 import { renderLogLines } from "../../src/cli/ui/log_view.ts"
 import { pullRequestNotice } from "../../src/cli/ui/progress.ts"
 import { psJson, renderPs, renderStatus, statusJson, timePerState } from "../../src/cli/ui/ticket_view.ts"
 import { PhaseUsage, Usage } from "../../src/services/agent/AgentUsage.ts"
+import { aTicket, type TicketFields } from "../support/ticket_fixture.ts"
 
 const id = TicketId.make("3fa9c2")
 const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds))
 
-const ticket = (overrides: Partial<ConstructorParameters<typeof Ticket>[0]> = {}) =>
-  new Ticket({
-    id,
-    title: "Add a health endpoint",
-    description: "",
-    repoUrl: "/r",
-    model: "m/m",
-    state: "PLAN",
-    branch: "agent/3fa9c2",
-    prNumber: null,
-    prUrl: null,
-    opencodeSession: null,
-    retryCount: 0,
-    error: null,
-    source: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  })
+const ticket = (overrides: TicketFields = {}) =>
+  aTicket({ id, title: "Add a health endpoint", source: null, createdAt: at(0), updatedAt: at(0), ...overrides })
 
 Deno.test("ps shows one aligned row per ticket with its PR number", () => {
   const table = renderPs([ticket(), ticket({ id: TicketId.make("00aa11"), state: "MERGED", prNumber: 12 })], new Map())

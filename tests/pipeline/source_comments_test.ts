@@ -1,27 +1,10 @@
 import assert from "node:assert/strict"
-import { Ticket } from "../../src/domain/Ticket.ts"
-import { TicketId } from "../../src/domain/TicketId.ts"
 import { endedComment, withClosingLine } from "../../src/pipeline/source_comments.ts"
 import { renderHtmlComment } from "../../src/services/forge/work_source.ts"
+import { aTicket, type TicketFields } from "../support/ticket_fixture.ts"
 
-const ticket = (overrides: Partial<ConstructorParameters<typeof Ticket>[0]> = {}) =>
-  new Ticket({
-    id: TicketId.make("3fa9c2"),
-    title: "Say hello",
-    description: "",
-    repoUrl: "https://github.com/acme/web",
-    model: "m/m",
-    state: "CREATE_PR",
-    branch: "agent/3fa9c2",
-    prNumber: null,
-    prUrl: null,
-    opencodeSession: null,
-    retryCount: 0,
-    error: null,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    ...overrides,
-  })
+const ticket = (overrides: TicketFields = {}) =>
+  aTicket({ repoUrl: "https://github.com/acme/web", state: "CREATE_PR", ...overrides })
 
 const issue = (url: string, id = "12") => ({ source: { forge: "github" as const, id, url } })
 

@@ -2,8 +2,7 @@ import assert from "node:assert/strict"
 import { Option } from "effect"
 import { Usage } from "../../../src/services/agent/AgentUsage.ts"
 import { budgetExhausted, limitsOf } from "../../../src/services/agent/budget.ts"
-import { Ticket } from "../../../src/domain/Ticket.ts"
-import { TicketId } from "../../../src/domain/TicketId.ts"
+import { aTicket } from "../../support/ticket_fixture.ts"
 
 const spent = (cost: number, input: number, output: number) =>
   new Usage({ input, output, reasoning: 7, cacheRead: 90_000, cacheWrite: 0, cost })
@@ -27,23 +26,7 @@ Deno.test("a budget is exhausted once the cost or the input and output tokens re
 })
 
 Deno.test("a ticket's own limits win over the configured ones, each on its own", () => {
-  const ticket = new Ticket({
-    id: TicketId.make("abc123"),
-    title: "t",
-    description: "",
-    repoUrl: "/r",
-    model: "m/m",
-    state: "PLAN",
-    branch: "agent/abc123",
-    prNumber: null,
-    prUrl: null,
-    opencodeSession: null,
-    retryCount: 0,
-    error: null,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-    maxCostUsd: 20,
-  })
+  const ticket = aTicket({ maxCostUsd: 20 })
   const limits = limitsOf(ticket, { maxCostUsd: Option.some(10), maxTokens: Option.some(1000) })
   assert.deepEqual(limits, { maxCostUsd: Option.some(20), maxTokens: Option.some(1000) })
 })
