@@ -1,34 +1,15 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import assert from "node:assert/strict"
-import * as path from "node:path"
-import { Effect, Redacted } from "effect"
-import { make } from "../../../../src/services/forge/github/GitHubForge.ts"
-import { parseRepoUrl } from "../../../../src/services/forge/repo_url.ts"
+import { Effect } from "effect"
+import { githubOnEmulator } from "./emulator_fixture.ts"
 import { it } from "../../../support/effect_test.ts"
-import { localRepo } from "../../../support/github_emulator/client.ts"
-import { startGithubEmulator } from "../../../support/github_emulator/emulator.ts"
-import { makeTempDir } from "../../../support/temp_home.ts"
 
 const token = "ghp_emulated" + "7".repeat(28)
 const newPullRequest = { sourceBranch: "agent/abc123", targetBranch: "main", title: "Say hello", description: "Why" }
 
-/** The emulator with `acme/web` (and `agent/abc123` branched from main), a pull request, and the forge over it. */
+/** The emulator with `acme/web`, a pull request from `agent/abc123`, and the forge over it. */
 const setup = Effect.gen(function* () {
-  const from = yield* localRepo(path.join(yield* makeTempDir(), "web"), { "hello.txt": "hello\n" }, {
-    "agent/abc123": { "hello.txt": "hello world\n" },
-  })
-  const gh = yield* startGithubEmulator({ token, repos: [{ name: "web", from }] })
-  const parsed = parseRepoUrl(gh.repoUrl("web"), { githubApiUrl: gh.apiUrl })
-  assert.ok(parsed._tag === "Right" && parsed.right._tag === "GitHubRepoUrl")
-  const { apiUrl, owner, repo, cloneUrl } = parsed.right
-  const forge = yield* make({
-    apiUrl,
-    owner,
-    repo,
-    cloneUrl,
-    token: Redacted.make(token),
-    trustedAssociations: ["OWNER", "MEMBER", "COLLABORATOR"],
-  })
+  const { gh, forge } = yield* githubOnEmulator({ token })
   const pr = yield* forge.createPullRequest(newPullRequest)
   return { gh, forge, pr: pr.number }
 })
