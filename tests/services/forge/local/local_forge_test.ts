@@ -288,9 +288,7 @@ it.live(
   () =>
     withLocalForge(() =>
       Effect.gen(function* () {
-        const forge = yield* Forge
-        yield* pushWork({ "a.txt": "a\n" })
-        const opened = yield* forge.createPullRequest(pr)
+        const { forge, created: opened } = yield* openPullRequest({ "a.txt": "a\n" })
         assert.deepEqual((yield* forge.checks(opened.number)).checks, [])
         yield* forge.comment(opened.number, "A notice")
         const [notice] = yield* forge.threads(opened.number)
