@@ -107,6 +107,8 @@ export interface ContainerSpec {
   readonly labels?: Readonly<Record<string, string>>
   /** `host:container` or `host:container:ro`. */
   readonly binds?: ReadonlyArray<string>
+  /** Named volumes mounted at `target`; the image's files there are never copied into them. */
+  readonly volumes?: ReadonlyArray<{ readonly name: string; readonly target: string }>
   /** `bridge` (default), `none`, `host` or a network name. */
   readonly network?: string
   readonly memoryBytes?: number
@@ -170,6 +172,15 @@ export interface DockerEngineShape {
   readonly listContainers: (
     labels: Readonly<Record<string, string>>,
   ) => Effect.Effect<ReadonlyArray<ContainerInfo>, EngineError>
+  /** Creates a named volume; one that exists already is fine. */
+  readonly createVolume: (
+    name: string,
+    labels: Readonly<Record<string, string>>,
+  ) => Effect.Effect<void, EngineError>
+  /** The names of the volumes carrying every given label. */
+  readonly listVolumes: (labels: Readonly<Record<string, string>>) => Effect.Effect<ReadonlyArray<string>, EngineError>
+  /** A missing volume is not an error; one a container still uses is a DockerConflict. */
+  readonly removeVolume: (name: string) => Effect.Effect<void, DockerConflict | EngineError>
   /**
    * Unpacks a tar into the container under `path`, an existing folder (`/` always is); works before the
    * container starts. Entries keep the mode, mtime, uid and gid their headers carry.

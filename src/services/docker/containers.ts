@@ -45,6 +45,14 @@ export const createBody = (spec: ContainerSpec) => ({
   Labels: spec.labels ?? {},
   HostConfig: {
     Binds: spec.binds ?? [],
+    ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : {
+      Mounts: spec.volumes.map((v) => ({
+        Type: "volume",
+        Source: v.name,
+        Target: v.target,
+        VolumeOptions: { NoCopy: true },
+      })),
+    }),
     NetworkMode: spec.network ?? "bridge",
     SecurityOpt: ["no-new-privileges"],
     ...(spec.memoryBytes === undefined ? {} : { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes }),

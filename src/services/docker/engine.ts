@@ -26,6 +26,7 @@ import { ExecTimedOut } from "./DockerError.ts"
 import { commandText, spawnExec } from "./exec.ts"
 import { makeImages } from "./images.ts"
 import { resolveEndpoint } from "./transport.ts"
+import { makeVolumes } from "./volumes.ts"
 
 const VersionSchema = Schema.Struct({ Version: Schema.String })
 
@@ -40,6 +41,7 @@ export const make = (host: string, options: EngineOptions = {}): Effect.Effect<D
     const images = makeImages(api)
     const containers = makeContainers(api)
     const archive = makeArchive(api)
+    const volumes = makeVolumes(api)
 
     const ping = Effect.fn("Docker.ping")(function* () {
       const apiVersion = yield* api.negotiate
@@ -125,6 +127,9 @@ export const make = (host: string, options: EngineOptions = {}): Effect.Effect<D
       stopContainer: Effect.fn("Docker.stopContainer")(containers.stop),
       removeContainer: Effect.fn("Docker.removeContainer")(containers.remove),
       listContainers: Effect.fn("Docker.listContainers")(containers.list),
+      createVolume: Effect.fn("Docker.createVolume")(volumes.create),
+      listVolumes: Effect.fn("Docker.listVolumes")(volumes.list),
+      removeVolume: Effect.fn("Docker.removeVolume")(volumes.remove),
       putArchive: Effect.fn("Docker.putArchive")(archive.put),
       getArchive: Effect.fn("Docker.getArchive")(archive.get),
       runContainer,
