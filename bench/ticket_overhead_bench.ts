@@ -81,7 +81,7 @@ export const ticketOverhead = (origin: string, title: string) =>
     const totals = yield* sql`SELECT s.name AS name, SUM(s.end_us - s.start_us) / 1000.0 AS total
                               FROM spans s LEFT JOIN spans p ON p.span_id = s.parent_span_id
                               WHERE s.ticket_id = ${ticket.id} AND (s.name = 'Opencode.run' OR (s.name = 'Docker.exec'
-                                AND (p.name IS NULL OR p.name NOT IN ('Worker.prepareRun', 'Worker.copyOut', 'Copies.push'))))
+                                AND (p.name IS NULL OR p.name NOT IN ('Worker.prepareRun', 'Worker.copyOut', 'Workspace.copyOut', 'Copies.push'))))
                               GROUP BY s.name`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(SpanTotals))))
     const history = yield* store.history(ticket.id)
     const waitStart = history.find((h) => h.to === "WAIT_FOR_REVIEW")?.at.getTime() ?? 0

@@ -8,7 +8,7 @@ import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { ensureWorkerImage } from "../services/docker/worker_image.ts"
-import { copyIntoWorker, copyOutOfWorker, invokingOwner } from "./worker_files.ts"
+import { copyIntoWorker, copyOutOfWorker, invokingOwner, workspaceVolume } from "./worker_files.ts"
 
 const labels = (id: TicketId) => ({ "devvy.ticket": id, "devvy.role": "worker" })
 
@@ -47,6 +47,12 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
   })
   if (built) yield* Effect.logInfo(`built the worker image ${config.docker.workerImage}`)
   const mounts = yield* (yield* AgentCredentials).prepare(id)
+  const volume = workspaceVolume(id)
+  if (copy) {
+    // A fresh copy: a volume left by an earlier worker may hold files the workspace no longer has.
+    yield* removeVolume(volume.name)
+    yield* docker.createVolume(volume.name, volume.labels)
+  }
   const container = yield* docker.createContainer({
     image: config.docker.workerImage,
     name: `devvy-worker-${id}`,
@@ -55,6 +61,7 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
     user: invokingUser(),
     labels: labels(id),
     binds: copy ? [] : [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
+    volumes: copy ? [{ name: volume.name, target: workerPaths.workspace }] : [],
     env: mounts.env,
     workingDir: workerPaths.workspace,
     network: config.docker.network,
@@ -69,7 +76,7 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
   return container
 })
 
-/** Stops and removes every container of the ticket; what is already gone is fine. */
+/** Stops and removes every container and volume of the ticket; what is already gone is fine. */
 export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId) {
   const docker = yield* DockerEngine
   const found = yield* docker.listContainers({ "devvy.ticket": id })
@@ -77,20 +84,25 @@ export const removeWorkers = Effect.fn("Worker.remove")(function* (id: TicketId)
     yield* docker.removeContainer(container.id)
     yield* forgetCopies(container.id)
   }
+  // After the containers: a volume in use cannot be removed.
+  for (const volume of yield* docker.listVolumes({ "devvy.ticket": id })) yield* removeVolume(volume)
 })
 
-/** What copy mode knew of a removed container goes with it (cancel runs without that service). */
-const forgetCopies = (container: string) =>
+const removeVolume = (name: string) =>
+  Effect.flatMap(DockerEngine, (docker) => docker.removeVolume(name)).pipe(Effect.zipRight(forgetCopies(name)))
+
+/** What copy mode knew of a removed container or volume goes with it (cancel runs without that service). */
+const forgetCopies = (holder: string) =>
   Effect.flatMap(
     Effect.serviceOption(ContainerCopies),
-    Option.match({ onNone: () => Effect.void, onSome: (copies) => copies.forget(container) }),
+    Option.match({ onNone: () => Effect.void, onSome: (copies) => copies.forget(holder) }),
   )
 
 /**
  * What a driver that died (kill -9, a reboot) may have left: an opencode process still running in the
  * worker, a validation container. Restarting the worker ends the one without losing the workspace or
- * the agent's data, which live in bind mounts (or, copied, in the container's own files, which a restart
- * keeps); the other is removed. Run once when a driver takes over.
+ * the agent's data, which live in bind mounts (or, copied, in the ticket's workspace volume and the
+ * container's own files, which a restart keeps); the other is removed. Run once when a driver takes over.
  */
 export const recoverFromDeadDriver = Effect.fn("Worker.recover")(function* (id: TicketId) {
   const docker = yield* DockerEngine

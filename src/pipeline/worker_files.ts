@@ -53,10 +53,21 @@ const readFile = (host: string, container: string) =>
       }),
   })
 
-const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
+/**
+ * The named volume holding the ticket's copy of the workspace: the worker mounts it, and so does every
+ * validation container, as both share the bind-mounted workspace in bind mode; so the workspace is
+ * unpacked into the engine once per worker, not again for each validation. Removed with the worker.
+ */
+export const workspaceVolume = (id: TicketId) => ({
+  name: `devvy-workspace-${id}`,
+  labels: { "devvy.ticket": id, "devvy.role": "workspace" },
+})
+
+export const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
   container,
   containerPath: workerPaths.workspace,
   hostDir: workspaceDir(paths, id),
+  volume: workspaceVolume(id).name,
 })
 
 /** The worker's files before it starts: the workspace, the agent directory, and the read-only files. */
@@ -108,6 +119,19 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   yield* copyFilesIn(yield* DockerEngine, container, [file], invokingOwner())
 })
 
+/** The copy's changes to the workspace since its mark, .git excepted; after that the two are the same. */
+export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (id: TicketId, container: string) {
+  const docker = yield* DockerEngine
+  const pair = workspacePair(yield* DevvyPaths, id, container)
+  if (!(yield* changedSinceMark(docker, container, workerPaths.workspace))) return false
+  const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
+  yield* (yield* ContainerCopies).record(pair)
+  yield* Effect.logInfo(
+    `brought the workspace's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
+  )
+  return true
+})
+
 /**
  * After an agent run: the agent's changes to the workspace, and its directory (session database,
  * refreshed OAuth tokens, which are then merged into the user's auth.json).
@@ -116,16 +140,7 @@ export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: Ticket
   const docker = yield* DockerEngine
   const paths = yield* DevvyPaths
   const credentials = yield* AgentCredentials
-  const pair = workspacePair(paths, id, container)
-  if (yield* changedSinceMark(docker, container, workerPaths.workspace)) {
-    const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
-    yield* (yield* ContainerCopies).record(pair)
-    yield* Effect.logInfo(
-      `brought the agent's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
-    )
-  } else {
-    yield* Effect.logDebug("the agent changed nothing in the workspace")
-  }
+  if (!(yield* copyWorkspaceOut(id, container))) yield* Effect.logDebug("the agent changed nothing in the workspace")
   const authMode = yield* credentials.authModeOf()
   yield* copyFolderOut(docker, {
     container,

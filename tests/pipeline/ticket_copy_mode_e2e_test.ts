@@ -11,7 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { removeWorkers } from "../../src/pipeline/worker.ts"
-import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
+import { type ContainerInfo, DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { addComment, approve } from "../../src/services/forge/local/LocalReview.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync } from "../support/git_fixtures.ts"
@@ -29,8 +29,10 @@ const repository = {
   "src/scripts/run-tests.sh": "grep -q '^hello' hello.txt && sleep 1\n",
 }
 
-/** Every container of the ticket seen while it runs, by role, with where its mounts land. */
-const watchContainers = (ticketId: string, seen: Map<string, { role: string; mounts: ReadonlyArray<string> }>) =>
+type Seen = Map<string, { role: string; mounts: ContainerInfo["mounts"] }>
+
+/** Every container of the ticket seen while it runs, by role, with its mounts. */
+const watchContainers = (ticketId: string, seen: Seen) =>
   Effect.gen(function* () {
     const docker = yield* DockerEngine
     for (const c of yield* docker.listContainers({ "devvy.ticket": ticketId })) {
@@ -56,7 +58,7 @@ const copyModeTicket = (settings: Readonly<Record<string, string>>) =>
       const ticket = yield* newTicket(origin, "Say hello", "Add hello.txt, drop old.txt, make tool.sh executable")
       // The harness cleans the local engine up; on another engine a failed run's containers go here.
       yield* Effect.addFinalizer(() => Effect.ignore(removeWorkers(ticket.id)))
-      const seen = new Map<string, { role: string; mounts: ReadonlyArray<string> }>()
+      const seen: Seen = new Map()
       yield* Effect.forkScoped(watchContainers(ticket.id, seen))
       yield* Effect.forkScoped(Effect.gen(function* () {
         yield* waitUntil(ticket.id, (state, pr) => state === "WAIT_FOR_REVIEW" && pr !== null)
@@ -68,11 +70,14 @@ const copyModeTicket = (settings: Readonly<Record<string, string>>) =>
       const done = yield* driveTicket(ticket.id, () => Effect.void)
       assert.equal(done.state, "MERGED", done.error ?? "")
 
-      // Inspect proves it: the worker and the validation containers (one per validation) had no mounts.
+      // Inspect proves it: the worker and the validation containers (one per validation) had no bind mount,
+      // only the ticket's workspace volume.
       const roles = [...seen.values()].map((c) => c.role).sort()
       assert.ok(roles.includes("worker"), `containers seen: ${roles.join(", ")}`)
       assert.ok(roles.includes("validate"), `containers seen: ${roles.join(", ")}`)
-      for (const c of seen.values()) assert.deepEqual(c.mounts, [], `${c.role} had mounts`)
+      for (const c of seen.values()) {
+        assert.deepEqual(c.mounts, [{ type: "volume", destination: "/workspace" }], `${c.role}'s mounts`)
+      }
 
       // The merged default branch has exactly what the agent and format.sh did.
       assert.equal(gitSync(origin, ["show", "main:hello.txt"]), "hello world")
@@ -89,13 +94,14 @@ const copyModeTicket = (settings: Readonly<Record<string, string>>) =>
       assert.equal(firstTouching("formatted.txt"), firstTouching("hello.txt"))
 
       assert.deepEqual(yield* docker.listContainers({ "devvy.ticket": ticket.id }), [])
+      assert.deepEqual(yield* docker.listVolumes({ "devvy.ticket": ticket.id }), [])
       assert.equal(fs.existsSync(path.join(home, "workspaces", ticket.id)), false)
     }).pipe(Effect.scoped, Effect.provide(pipeline(settings)))
   }).pipe(Effect.scoped)
 
 const live = { sanitizeOps: false, sanitizeResources: false }
 const name = "a ticket in copy mode reaches MERGED with the agent's files, deletion, executable bit and symlink " +
-  "in the pull request, and no container has a mount"
+  "in the pull request, and no container has a bind mount"
 
 it.live(`${name} (local engine)`, () => copyModeTicket({ DEVVY_WORKSPACE_MODE: "copy" }), live)
 

@@ -30,7 +30,7 @@ const inWorker = (container: string, script: string, ...args: Array<string>) =>
 const oauth = (access: string, expires: number) => ({ mock: { type: "oauth", refresh: "r", access, expires } })
 
 it.live(
-  "a copy-mode worker has no mounts, gets the workspace and the agent's files, gives back its work and refreshed tokens, and gets the host's later changes",
+  "a copy-mode worker has no bind mount, only the ticket's workspace volume, gets the workspace and the agent's files, gives back its work and refreshed tokens, and gets the host's later changes",
   () =>
     Effect.gen(function* () {
       const { home, pipeline } = yield* ticketHome(() => turn.text("unused"))
@@ -52,7 +52,10 @@ it.live(
         )
 
         const worker = yield* ensureWorker(ticket.id)
-        assert.deepEqual((yield* docker.inspectContainer(worker)).mounts, [])
+        assert.deepEqual((yield* docker.inspectContainer(worker)).mounts, [{
+          type: "volume",
+          destination: "/workspace",
+        }])
         const seen = yield* inWorker(
           worker,
           `cat /workspace/a.txt /workspace/.env && test -w /workspace && test -f ${workerPaths.opencodeConfig} && ` +

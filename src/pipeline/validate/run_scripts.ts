@@ -7,9 +7,11 @@ import type { FailedValidation } from "../prompts/prompts.ts"
 import { validationScripts } from "./scripts.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { type ContainerSpec, DockerEngine } from "../../services/docker/DockerEngine.ts"
-import { changedSinceMark, copyFolderIn, copyFolderOut, markCopied } from "../../services/docker/folder_copy.ts"
+import { DevvyPaths } from "../../services/config/DevvyPaths.ts"
+import { ContainerCopies } from "../../services/docker/ContainerCopies.ts"
+import { markCopied } from "../../services/docker/folder_copy.ts"
 import { envFileName } from "../../services/workspace/Workspace.ts"
-import { invokingOwner, workspaceKeep } from "../worker_files.ts"
+import { copyWorkspaceOut, invokingOwner, workspacePair, workspaceVolume } from "../worker_files.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
 import { reportActivity } from "../../services/tracing/TicketActivity.ts"
@@ -24,25 +26,23 @@ const envInContext = (workspace: string, target: { readonly context: string }): 
 }
 
 /**
- * The running container the scripts run in, removed when the scope closes; in copy mode it gets the
- * workspace copied in before it starts, instead of the bind mount.
+ * The running container the scripts run in, removed when the scope closes. In copy mode it mounts the
+ * ticket's workspace volume, which holds the worker's copy (see worker_files.ts), first brought up to
+ * date with what changed on this host since (devvy's commits), as the shared bind mount would be.
  */
-const validationContainer = Effect.fnUntraced(function* (workspace: string, spec: ContainerSpec, copy: boolean) {
+const validationContainer = Effect.fnUntraced(function* (id: TicketId, spec: ContainerSpec, copy: boolean) {
   const docker = yield* DockerEngine
   if (!copy) return (yield* docker.runContainer(spec)).id
-  const id = yield* Effect.acquireRelease(
-    docker.createContainer(spec),
-    (id) => docker.removeContainer(id).pipe(Effect.ignore),
-  )
-  yield* copyFolderIn(docker, {
-    container: id,
-    hostDir: workspace,
-    containerPath: "/workspace",
-    owner: invokingOwner(),
-  })
-  yield* docker.startContainer(id)
-  yield* markCopied(docker, id)
-  return id
+  const pair = workspacePair(yield* DevvyPaths, id, "")
+  const container = (yield* docker.runContainer({
+    ...spec,
+    volumes: [{ name: workspaceVolume(id).name, target: pair.containerPath }],
+  })).id
+  // Nothing known of the copy (after a restart): it holds the agent's latest work, which comes back first.
+  const pushed = yield* (yield* ContainerCopies).push({ ...pair, container }, invokingOwner())
+  if (!pushed) yield* copyWorkspaceOut(id, container)
+  yield* markCopied(docker, container)
+  return container
 })
 
 /** format.sh may fail without failing the ticket; its changes are kept either way. */
@@ -93,7 +93,7 @@ export const runValidation = Effect.fn("Validate.run")(function* (
   }
 
   const copy = config.docker.workspaceMode === "copy"
-  const container = yield* validationContainer(workspace, {
+  const container = yield* validationContainer(id, {
     image,
     entrypoint: ["sleep"],
     cmd: ["infinity"],
@@ -123,9 +123,10 @@ export const runValidation = Effect.fn("Validate.run")(function* (
           Effect.zipRight(stream === "stderr" ? Effect.logWarning(line) : Effect.logDebug(line)),
         ),
     })
-    if (copy && !fatal(script) && (yield* changedSinceMark(docker, container, "/workspace"))) {
-      // format.sh's changes are kept, as the bind mount keeps them; other scripts' leftovers stay behind.
-      yield* copyFolderOut(docker, { container, containerPath: "/workspace", hostDir: workspace, keep: workspaceKeep })
+    if (copy && !fatal(script)) {
+      // format.sh's changes are kept, as the bind mount keeps them; other scripts' leftovers stay in the
+      // volume, as they stay in the bind-mounted workspace, and come back with the next change brought back.
+      yield* copyWorkspaceOut(id, container)
     }
     if (exitCode === 0) {
       yield* Effect.logInfo(`${script} passed`)

@@ -16,15 +16,18 @@ import type { Owner } from "./folder_copy.ts"
 import { type Manifest, manifestChanges, manifestOf } from "./folder_manifest.ts"
 
 export interface CopyPair {
+  /** The container the copy is reached through. */
   readonly container: string
   readonly containerPath: string
   readonly hostDir: string
+  /** The named volume holding the copy, when one does: it outlives its containers, and they share it. */
+  readonly volume?: string
 }
 
 /** Paths per `rm` call, well under any argv limit. */
 const RM_BATCH = 200
 
-const keyOf = (pair: CopyPair) => `${pair.container}\0${pair.containerPath}`
+const keyOf = (pair: CopyPair) => `${pair.volume ?? pair.container}\0${pair.containerPath}`
 
 export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/ContainerCopies", {
   effect: Effect.gen(function* () {
@@ -79,8 +82,9 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
       return true
     })
 
-    const forget = (container: string) =>
-      Ref.update(known, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${container}\0`))))
+    /** What was known of a removed container's copies, or a removed volume's. */
+    const forget = (holder: string) =>
+      Ref.update(known, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${holder}\0`))))
 
     return { record, push, forget } as const
   }),

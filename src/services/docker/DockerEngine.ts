@@ -129,8 +129,8 @@ export interface ContainerInfo {
   readonly running: boolean
   readonly exitCode: number
   readonly labels: Readonly<Record<string, string>>
-  /** Where the container's mounts (binds and volumes) land inside it. */
-  readonly mounts: ReadonlyArray<string>
+  /** The container's mounts: their kind (`bind`, `volume`, `tmpfs`…) and where each lands inside it. */
+  readonly mounts: ReadonlyArray<{ readonly type: string; readonly destination: string }>
 }
 
 export interface DockerEngineShape {

@@ -10,10 +10,11 @@ const Labels = Schema.optionalWith(Schema.NullOr(Schema.Record({ key: Schema.Str
   default: () => null,
 })
 
-/** Where each mount lands in the container; bind mounts and volumes alike. */
-const Mounts = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Struct({ Destination: Schema.String }))), {
-  default: () => null,
-})
+/** Each mount's kind (`bind`, `volume`, `tmpfs`…) and where it lands in the container. */
+const Mounts = Schema.optionalWith(
+  Schema.NullOr(Schema.Array(Schema.Struct({ Type: Schema.String, Destination: Schema.String }))),
+  { default: () => null },
+)
 
 const ContainerInspect = Schema.Struct({
   Id: Schema.String,
@@ -93,7 +94,7 @@ export const makeContainers = (api: Api) => {
           running: c.State.Running,
           exitCode: c.State.ExitCode,
           labels: c.Config.Labels ?? {},
-          mounts: (c.Mounts ?? []).map((m) => m.Destination),
+          mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, destination: m.Destination })),
         })),
         Effect.catchTags({ ImageNotFound: (e) => Effect.die(e), DockerConflict: (e) => Effect.die(e) }),
       )
@@ -131,7 +132,7 @@ export const makeContainers = (api: Api) => {
           running: c.State === "running",
           exitCode: Number(/^Exited \((-?\d+)\)/.exec(c.Status)?.[1] ?? 0),
           labels: c.Labels ?? {},
-          mounts: (c.Mounts ?? []).map((m) => m.Destination),
+          mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, destination: m.Destination })),
         }))
       ),
       Effect.catchTags({

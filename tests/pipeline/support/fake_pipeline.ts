@@ -76,6 +76,8 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
       stopContainer: () => Effect.void,
       startContainer: () => Effect.void,
       removeContainer: () => Effect.void,
+      listVolumes: () => Effect.succeed([]),
+      removeVolume: () => Effect.void,
       removeImage: () => Effect.void,
       runContainer: (spec) => Effect.succeed(container("validate", spec.labels ?? {})),
       exec: (_id, exec) =>
