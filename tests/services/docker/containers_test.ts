@@ -115,3 +115,39 @@ it.live("an engine that is not running is reported with how to start one", () =>
     assert.match(error.message, /socket does not exist/)
     assert.match(error.message, /start Docker/)
   }), Layer.fresh(DockerEngineLive.layerAt("unix:///tmp/devvy-no-engine-here.sock")))
+
+onEachEngine(
+  "a named volume is found by its label, keeps what one container wrote for the next, and is removed once unused",
+  () =>
+    Effect.gen(function* () {
+      const docker = yield* DockerEngine
+      const image = yield* ensureBusyboxImage
+      const labels = label()
+      const name = `devvy-test-${labels["devvy.test"]}`
+      yield* Effect.addFinalizer(() => docker.removeVolume(name).pipe(Effect.ignore))
+      yield* docker.createVolume(name, labels)
+      yield* docker.createVolume(name, labels)
+      assert.deepEqual(yield* docker.listVolumes(labels), [name])
+      const volumes = [{ name, target: "/data" }]
+      const seen: Array<string> = []
+      yield* Effect.scoped(Effect.gen(function* () {
+        const first = yield* docker.runContainer({ image, cmd: ["sleep", "600"], labels, volumes })
+        assert.deepEqual(first.mounts, [{ type: "volume", destination: "/data" }])
+        yield* docker.exec(first.id, { cmd: ["sh", "-c", "echo kept > /data/file"] })
+        // In use, it stays.
+        const inUse = yield* docker.removeVolume(name).pipe(Effect.flip)
+        assert.equal(inUse._tag, "DockerConflict")
+      }))
+      yield* Effect.scoped(Effect.gen(function* () {
+        const second = yield* docker.runContainer({ image, cmd: ["sleep", "600"], labels, volumes })
+        yield* docker.exec(second.id, {
+          cmd: ["cat", "/data/file"],
+          onLine: (_stream, line) => Effect.sync(() => seen.push(line)),
+        })
+      }))
+      assert.deepEqual(seen, ["kept"])
+      yield* docker.removeVolume(name)
+      yield* docker.removeVolume(name)
+      assert.deepEqual(yield* docker.listVolumes(labels), [])
+    }),
+)
