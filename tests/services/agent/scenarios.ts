@@ -118,6 +118,9 @@ export const withTicket = <R, A, E>(
         }).pipe(inTicketLog(ticket.id, phase))
       return yield* body({ ticket, worker, hostWorkspace, model: mock, run })
     }).pipe(
+      // The worker is removed while the agent layer, whose Docker engine removes it, is still open: the engine
+      // closes its connection with its layer, and a removal after that would fail and leave the container behind.
+      Effect.scoped,
       Effect.provide(agentLayer(kit.runner, (dir) => ({
         DEVVY_OPENCODE_CONFIG: path.join(dir, "opencode.json"),
         DEVVY_STALL_TIMEOUT: "60",
