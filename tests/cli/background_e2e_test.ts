@@ -1,11 +1,10 @@
 import assert from "node:assert/strict"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import { SqlClient } from "@effect/sql/SqlClient"
-import { TicketId } from "../../src/domain/TicketId.ts"
 import { LocalPullRequests } from "../../src/services/forge/local/LocalPullRequests.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
 import { ticketHome } from "../pipeline/support/ticket_harness.ts"
-import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { detached, driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync } from "../support/git_fixtures.ts"
 import { storeAt } from "../support/temp_home.ts"
@@ -21,9 +20,7 @@ it.live(
       // The pause keeps VALIDATE running long enough for the test to catch it there.
       const origin = repo({ "src/scripts/run-tests.sh": "sleep 3; grep -q '^hello' hello.txt\n" })
 
-      const started = yield* run("run", "-d", "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
-      assert.equal(started.code, 0, started.stderr)
-      const id = started.stdout.trim()
+      const id = yield* detached(run, "-t", "Say hello", "--description", "Add hello.txt", "--repo", origin)
       assert.match(id, /^[0-9a-f]{6}$/)
 
       const killIn = (state: string) =>
@@ -67,7 +64,7 @@ it.live(
 
       assert.equal(gitSync(origin, ["show", "main:hello.txt"]), "hello world")
       yield* Effect.gen(function* () {
-        const ticket = yield* (yield* TicketStore).get(Schema.decodeUnknownSync(TicketId)(id))
+        const ticket = yield* (yield* TicketStore).get(id)
         const records = yield* LocalPullRequests
         const sql = yield* SqlClient
         const [{ n }] = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM local_pull_requests`

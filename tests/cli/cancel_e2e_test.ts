@@ -1,13 +1,12 @@
 import assert from "node:assert/strict"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { TicketId } from "../../src/domain/TicketId.ts"
 import { validationImage } from "../../src/pipeline/validate/run_scripts.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { ticketHome } from "../pipeline/support/ticket_harness.ts"
 import { dockerLayer, needsEngine } from "../services/docker/engine_support.ts"
-import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { detached, driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 
 /** A live process, not a zombie waiting for a parent that is gone. */
@@ -28,9 +27,7 @@ it.live(
       const origin = repo({ Dockerfile: "FROM debian:bookworm-slim\n", "src/scripts/run-tests.sh": "sleep 600\n" })
       const docker = yield* DockerEngine
 
-      const started = yield* run("run", "-d", "-t", "Never done", "--description", "d", "--repo", origin)
-      assert.equal(started.code, 0, started.stderr)
-      const id = Schema.decodeUnknownSync(TicketId)(started.stdout.trim())
+      const id = yield* detached(run, "-t", "Never done", "--description", "d", "--repo", origin)
       const driving = yield* until(
         statusOf(run, id),
         (s) => s.state === "VALIDATE" && driverPid(s.process) > 0,

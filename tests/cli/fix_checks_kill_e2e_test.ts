@@ -1,7 +1,7 @@
 import assert from "node:assert/strict"
 import { Effect } from "effect"
 import { startAdoEmulator } from "../support/ado_emulator/emulator.ts"
-import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { detached, driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { startGithubEmulator } from "../support/github_emulator/emulator.ts"
 import { ticketHome } from "../pipeline/support/ticket_harness.ts"
@@ -28,18 +28,7 @@ const killDuringFixChecks = (forge: Forge) =>
       // Each round first spends a while in a shell: the driver is killed there.
       checkFixPause: 6,
     }, forge.settings)
-    const started = yield* run(
-      "run",
-      "-d",
-      "-t",
-      "Say hello",
-      "--description",
-      "Add hello.txt",
-      "--repo",
-      forge.repoUrl,
-    )
-    assert.equal(started.code, 0, started.stderr)
-    const id = started.stdout.trim()
+    const id = yield* detached(run, "-t", "Say hello", "--description", "Add hello.txt", "--repo", forge.repoUrl)
 
     yield* until(statusOf(run, id), (s) => s.state === "WAIT_FOR_REVIEW", "the pull request")
     const pr = yield* forge.pullRequest

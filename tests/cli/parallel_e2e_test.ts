@@ -2,6 +2,7 @@ import assert from "node:assert/strict"
 import { Effect, Schema } from "effect"
 import * as path from "node:path"
 import { ticketHome } from "../pipeline/support/ticket_harness.ts"
+import { detached } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync } from "../support/git_fixtures.ts"
 
@@ -24,18 +25,9 @@ it.live(
       const origins = ["a", "b", "c"].map(helloRepo)
       const ids: Array<string> = []
       for (const origin of origins) {
-        const started = yield* run(
-          "run",
-          "-d",
-          "-t",
-          `Hello in ${path.basename(origin)}`,
-          "--description",
-          "d",
-          "--repo",
-          origin,
+        ids.push(
+          yield* detached(run, "-t", `Hello in ${path.basename(origin)}`, "--description", "d", "--repo", origin),
         )
-        assert.equal(started.code, 0, started.stderr)
-        ids.push(started.stdout.trim())
       }
       const ps = () => Effect.flatMap(run("ps", "--all", "--json"), (r) => decodePs(r.stdout)).pipe(Effect.orDie)
       // Every ticket is shown with a live driver of its own while they run side by side.

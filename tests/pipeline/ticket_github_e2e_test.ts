@@ -4,7 +4,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { TicketStore } from "../../src/services/store/TicketStore.ts"
-import { driverPid, statusOf, until } from "../support/devvy_cli.ts"
+import { detached, driverPid, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { startGithubEmulator } from "../support/github_emulator/emulator.ts"
 import { awaitReview } from "./support/review_driver.ts"
@@ -45,18 +45,7 @@ it.live(
         implement: { "hello.txt": "hello\n" },
         review: { files: { "hello.txt": "hello world\n" }, reply },
       }, { DEVVY_GITHUB_TOKEN: token, DEVVY_GITHUB_API_URL: gh.apiUrl })
-      const started = yield* run(
-        "run",
-        "-d",
-        "-t",
-        "Say hello",
-        "--description",
-        "Add hello.txt",
-        "--repo",
-        gh.repoUrl("web"),
-      )
-      assert.equal(started.code, 0, started.stderr)
-      const id = started.stdout.trim()
+      const id = yield* detached(run, "-t", "Say hello", "--description", "Add hello.txt", "--repo", gh.repoUrl("web"))
 
       const killAndResume = Effect.gen(function* () {
         const seen = yield* until(statusOf(run, id), (s) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { Effect } from "effect"
-import { statusOf, until } from "../support/devvy_cli.ts"
+import { detached, statusOf, until } from "../support/devvy_cli.ts"
 import { it } from "../support/effect_test.ts"
 import { startGithubEmulator } from "../support/github_emulator/emulator.ts"
 import { ticketHome } from "./support/ticket_harness.ts"
@@ -20,9 +20,7 @@ it.live(
       })
       const number = yield* gh.createIssue("web", { title: "Say hello", body: "Add `hello.txt` saying hello." })
       const url = `${gh.webUrl}/${gh.owner}/web/issues/${number}`
-      const started = yield* run("run", "-d", "--issue", url)
-      assert.equal(started.code, 0, started.stderr)
-      const id = started.stdout.trim()
+      const id = yield* detached(run, "--issue", url)
       const again = yield* run("run", "--issue", url)
       assert.equal(again.code, 2)
       assert.equal(again.stdout.trim(), id)

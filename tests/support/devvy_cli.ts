@@ -1,5 +1,7 @@
 import { Effect, Schema } from "effect"
+import assert from "node:assert/strict"
 import * as path from "node:path"
+import { TicketId } from "../../src/domain/TicketId.ts"
 
 const main = new URL("../../main.ts", import.meta.url).pathname
 
@@ -52,6 +54,13 @@ const Status = Schema.Struct({
   process: Schema.String,
   history: Schema.Array(Schema.Struct({ to: Schema.String })),
 })
+
+/** `devvy run -d` with `args`: it must exit 0, and what it prints is the new ticket's id. */
+export const detached = (run: ReturnType<typeof cli>, ...args: ReadonlyArray<string>) =>
+  Effect.flatMap(run("run", "-d", ...args), (started) => {
+    assert.equal(started.code, 0, started.stderr)
+    return Schema.decodeUnknown(TicketId)(started.stdout.trim())
+  }).pipe(Effect.orDie)
 
 /** What `devvy status <id> --json` says of the ticket. */
 export const statusOf = (run: ReturnType<typeof cli>, id: string) =>
