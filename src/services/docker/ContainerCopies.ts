@@ -35,7 +35,7 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
     const known = yield* Ref.make(new Map<string, Manifest>())
 
     const look = (pair: CopyPair) =>
-      Effect.tryPromise({
+      Effect.try({
         try: () => manifestOf(pair.hostDir),
         catch: (error) =>
           new FolderCopyFailed({

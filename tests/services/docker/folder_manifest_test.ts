@@ -3,10 +3,10 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { manifestChanges, manifestOf } from "../../../src/services/docker/folder_manifest.ts"
 
-const inTempDir = (fn: (dir: string) => Promise<void>) => async () => {
+const inTempDir = (fn: (dir: string) => void) => async () => {
   const dir = await Deno.makeTempDir({ prefix: "devvy-manifest-" })
   try {
-    await fn(dir)
+    fn(dir)
   } finally {
     await Deno.remove(dir, { recursive: true })
   }
@@ -14,7 +14,7 @@ const inTempDir = (fn: (dir: string) => Promise<void>) => async () => {
 
 Deno.test(
   "two looks at a folder tell what was written, chmod-ed, replaced, linked and deleted in between, and nothing else",
-  inTempDir(async (dir) => {
+  inTempDir((dir) => {
     const file = (name: string, content = "x\n") => {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
       fs.writeFileSync(path.join(dir, name), content)
@@ -26,7 +26,7 @@ Deno.test(
     file("old/a.txt")
     file("old/deeper/b.txt")
     file("gone.txt")
-    const before = await manifestOf(dir)
+    const before = manifestOf(dir)
     fs.writeFileSync(path.join(dir, "edit.txt"), "changed\n")
     fs.chmodSync(path.join(dir, "tool.sh"), 0o755)
     // Replaced by a rename with content of the same size: another inode.
@@ -36,7 +36,7 @@ Deno.test(
     fs.rmSync(path.join(dir, "gone.txt"))
     fs.symlinkSync("same.txt", path.join(dir, "link"))
     file("new/c.txt")
-    const { changed, deleted } = manifestChanges(before, await manifestOf(dir))
+    const { changed, deleted } = manifestChanges(before, manifestOf(dir))
     assert.deepEqual(changed.sort(), ["edit.txt", "link", "new", "new/c.txt", "swap.txt", "tool.sh"])
     // A deleted folder is named once, not with everything it held.
     assert.deepEqual(deleted, ["gone.txt", "old"])
