@@ -8,7 +8,15 @@ import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { ensureWorkerImage } from "../services/docker/worker_image.ts"
-import { copyIntoWorker, copyOutOfWorker, invokingOwner, workspaceVolume } from "./worker_files.ts"
+import {
+  copyAgentFilesIn,
+  copyOutOfWorker,
+  copyWorkspaceIn,
+  invokingOwner,
+  workspacePair,
+  workspaceVolume,
+} from "./worker_files.ts"
+import { seedWorkspace, type WorkerSeed } from "./worker_seed.ts"
 
 const labels = (id: TicketId) => ({ "devvy.ticket": id, "devvy.role": "worker" })
 
@@ -18,9 +26,10 @@ const invokingUser = (): string => `${invokingOwner().uid}:${invokingOwner().gid
 /**
  * The ticket's worker container: the running one found by its label (after a crash or from another
  * process), else a fresh one over the existing workspace. It outlives the process on purpose, so that
- * `devvy resume` re-attaches to it; MERGED, FAILED and CANCELLED remove it.
+ * `devvy resume` re-attaches to it; MERGED, FAILED and CANCELLED remove it. In copy mode a fresh one
+ * gets its copy of the workspace from `seed` when given (worker_seed.ts), else from the host's workspace.
  */
-export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) {
+export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId, seed?: WorkerSeed) {
   const docker = yield* DockerEngine
   const config = yield* AppConfig
   const paths = yield* DevvyPaths
@@ -33,7 +42,8 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
   const copy = config.docker.workspaceMode === "copy"
   for (const stale of found) {
     // A stopped worker may hold work that never came back (the driver died mid-run): it comes back first.
-    if (copy && stale.labels["devvy.role"] === "worker") {
+    // One never started holds no work, only part of a copy.
+    if (copy && stale.labels["devvy.role"] === "worker" && stale.status !== "created") {
       yield* copyOutOfWorker(id, stale.id).pipe(
         Effect.catchAll((e) => Effect.logWarning(`nothing came back from the stopped worker: ${e.message}`)),
       )
@@ -48,27 +58,41 @@ export const ensureWorker = Effect.fn("Worker.ensure")(function* (id: TicketId) 
   if (built) yield* Effect.logInfo(`built the worker image ${config.docker.workerImage}`)
   const mounts = yield* (yield* AgentCredentials).prepare(id)
   const volume = workspaceVolume(id)
-  if (copy) {
-    // A fresh copy: a volume left by an earlier worker may hold files the workspace no longer has.
-    yield* removeVolume(volume.name)
-    yield* docker.createVolume(volume.name, volume.labels)
-  }
-  const container = yield* docker.createContainer({
-    image: config.docker.workerImage,
-    name: `devvy-worker-${id}`,
-    cmd: ["sleep", "infinity"],
-    init: true,
-    user: invokingUser(),
-    labels: labels(id),
-    binds: copy ? [] : [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
-    volumes: copy ? [{ name: volume.name, target: workerPaths.workspace }] : [],
-    env: mounts.env,
-    workingDir: workerPaths.workspace,
-    network: config.docker.network,
+  const create = Effect.gen(function* () {
+    if (copy) {
+      // A fresh copy: a volume left by an earlier worker may hold files the workspace no longer has.
+      yield* removeVolume(volume.name)
+      yield* docker.createVolume(volume.name, volume.labels)
+    }
+    return yield* docker.createContainer({
+      image: config.docker.workerImage,
+      name: `devvy-worker-${id}`,
+      cmd: ["sleep", "infinity"],
+      init: true,
+      user: invokingUser(),
+      labels: labels(id),
+      binds: copy ? [] : [`${workspaceDir(paths, id)}:${workerPaths.workspace}`, ...mounts.binds],
+      volumes: copy ? [{ name: volume.name, target: workerPaths.workspace }] : [],
+      env: mounts.env,
+      workingDir: workerPaths.workspace,
+      network: config.docker.network,
+    })
   })
+  // Until it starts, a worker with half its files is removed on any failure or interruption (and one a
+  // crash left so is never copied back, above): a started worker has its whole copy.
+  const removedUnlessDone = <A, E, R>(container: string, fill: Effect.Effect<A, E, R>) =>
+    fill.pipe(Effect.onError(() => docker.removeContainer(container).pipe(Effect.ignore)))
+  let container = yield* create
   if (copy) {
-    yield* copyIntoWorker(id, container, mounts).pipe(
-      Effect.tapError(() => docker.removeContainer(container).pipe(Effect.ignore)),
+    const pair = workspacePair(paths, id, container)
+    const seeded = seed !== undefined && (yield* removedUnlessDone(container, seedWorkspace(id, pair, seed)))
+    if (seed !== undefined && !seeded) {
+      yield* docker.removeContainer(container)
+      container = yield* create
+    }
+    yield* removedUnlessDone(
+      container,
+      Effect.zipRight(seeded ? Effect.void : copyWorkspaceIn(id, container), copyAgentFilesIn(container, mounts)),
     )
   }
   yield* docker.startContainer(container)

@@ -63,25 +63,34 @@ export const workspaceVolume = (id: TicketId) => ({
   labels: { "devvy.ticket": id, "devvy.role": "workspace" },
 })
 
+/**
+ * git's objects, loose or packed, are named by their content. git touches an object it was about to write
+ * again (`git add` of files it hashes anew), which must not send thousands of them to the worker again.
+ */
+const gitObject = /^\.git\/objects\/(?:[0-9a-f]{2}\/[0-9a-f]{38,62}|pack\/pack-[0-9a-f]{40,64}\.(?:pack|idx|rev))$/
+
 export const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
   container,
   containerPath: workerPaths.workspace,
   hostDir: workspaceDir(paths, id),
   volume: workspaceVolume(id).name,
+  immutable: (path: string) => gitObject.test(path),
 })
 
-/** The worker's files before it starts: the workspace, the agent directory, and the read-only files. */
-export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
-  id: TicketId,
+/** The whole workspace into a worker that has not started yet. */
+export const copyWorkspaceIn = Effect.fn("Worker.copyWorkspaceIn")(function* (id: TicketId, container: string) {
+  const pair = workspacePair(yield* DevvyPaths, id, container)
+  yield* copyFolderIn(yield* DockerEngine, { ...pair, owner: invokingOwner() })
+  yield* (yield* ContainerCopies).record(pair)
+})
+
+/** The worker's agent files before it starts: the agent directory, and the read-only files. */
+export const copyAgentFilesIn = Effect.fn("Worker.copyAgentFilesIn")(function* (
   container: string,
   mounts: AgentMounts,
 ) {
   const docker = yield* DockerEngine
-  const paths = yield* DevvyPaths
   const owner = invokingOwner()
-  const pair = workspacePair(paths, id, container)
-  yield* copyFolderIn(docker, { ...pair, owner })
-  yield* (yield* ContainerCopies).record(pair)
   yield* copyFolderIn(docker, {
     container,
     hostDir: mounts.copies.agentDir,
@@ -93,7 +102,6 @@ export const copyIntoWorker = Effect.fn("Worker.copyIn")(function* (
     files.push({ container: file.container, content: yield* readFile(file.host, container), mode: 0o400 })
   }
   yield* copyFilesIn(docker, container, files, owner)
-  yield* Effect.logDebug(`copied the workspace and the agent directory into the worker`)
 })
 
 /**

@@ -13,7 +13,7 @@ import { pathsTar } from "./build_context.ts"
 import { DockerEngine } from "./DockerEngine.ts"
 import { FolderCopyFailed } from "./DockerError.ts"
 import type { Owner } from "./folder_copy.ts"
-import { type Manifest, manifestChanges, manifestOf } from "./folder_manifest.ts"
+import { type EntryShape, type Manifest, manifestChanges, manifestOf, showsEntry } from "./folder_manifest.ts"
 
 export interface CopyPair {
   /** The container the copy is reached through. */
@@ -22,6 +22,8 @@ export interface CopyPair {
   readonly hostDir: string
   /** The named volume holding the copy, when one does: it outlives its containers, and they share it. */
   readonly volume?: string
+  /** Paths whose content never changes under the same name (see folder_manifest.ts). */
+  readonly immutable?: (path: string) => boolean
 }
 
 /** Paths per `rm` call, well under any argv limit. */
@@ -32,11 +34,11 @@ const keyOf = (pair: CopyPair) => `${pair.volume ?? pair.container}\0${pair.cont
 export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/ContainerCopies", {
   effect: Effect.gen(function* () {
     const docker = yield* DockerEngine
-    const known = yield* Ref.make(new Map<string, Manifest>())
+    const manifests = yield* Ref.make(new Map<string, Manifest>())
 
     const look = (pair: CopyPair) =>
       Effect.try({
-        try: () => manifestOf(pair.hostDir),
+        try: () => manifestOf(pair.hostDir, pair.immutable),
         catch: (error) =>
           new FolderCopyFailed({
             direction: "into",
@@ -49,7 +51,7 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
     /** The host folder and the container's copy are the same now. */
     const record = Effect.fn("Copies.record")(function* (pair: CopyPair) {
       const manifest = yield* look(pair)
-      yield* Ref.update(known, (map) => new Map(map).set(keyOf(pair), manifest))
+      yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), manifest))
     })
 
     /**
@@ -57,7 +59,7 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
      * ones removed in the container. False when nothing is known of this pair (see above).
      */
     const push = Effect.fn("Copies.push")(function* (pair: CopyPair, owner: Owner) {
-      const before = (yield* Ref.get(known)).get(keyOf(pair))
+      const before = (yield* Ref.get(manifests)).get(keyOf(pair))
       if (before === undefined) return false
       const after = yield* look(pair)
       const { changed, deleted } = manifestChanges(before, after)
@@ -78,14 +80,32 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
           })
         }
       }
-      yield* Ref.update(known, (map) => new Map(map).set(keyOf(pair), after))
+      yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), after))
       return true
+    })
+
+    /**
+     * The container got `entries` (paths relative to the folder) from elsewhere than the host folder, from
+     * the same source: those the host shows the same are known to be the same. Returns the paths the
+     * container holds that the host does not; `push` sends the rest, what differs, and what is only here.
+     */
+    const seed = Effect.fn("Copies.seed")(function* (pair: CopyPair, entries: ReadonlyMap<string, EntryShape>) {
+      const host = yield* look(pair)
+      const same = new Map<string, string>()
+      const extra: Array<string> = []
+      for (const [path, entry] of entries) {
+        const sig = host.get(path)
+        if (sig === undefined) extra.push(path)
+        else if (showsEntry(sig, entry)) same.set(path, sig)
+      }
+      yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), same))
+      return extra
     })
 
     /** What was known of a removed container's copies, or a removed volume's. */
     const forget = (holder: string) =>
-      Ref.update(known, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${holder}\0`))))
+      Ref.update(manifests, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${holder}\0`))))
 
-    return { record, push, forget } as const
+    return { record, seed, push, forget } as const
   }),
 }) {}

@@ -103,7 +103,7 @@ async function* buildContext(root: string, dockerfile: string, exclude: Readonly
   yield* walk(root, { ignore })
 }
 
-async function* some(root: string, paths: ReadonlyArray<string>, options: DirectoryTarOptions) {
+async function* some(root: string, paths: ReadonlyArray<string>, options: PathsTarOptions) {
   const owner = options.owner ?? { uid: 0, gid: 0 }
   for (const path of [...paths].sort()) {
     const full = join(root, path)
@@ -116,14 +116,19 @@ async function* some(root: string, paths: ReadonlyArray<string>, options: Direct
     if (info.isDirectory) yield* entryHeader({ ...common, type: "directory", mode: info.mode ?? 0o755 })
     else yield* leafEntry(full, info, common)
   }
-  yield endOfArchive()
+  if (options.end !== false) yield endOfArchive()
+}
+
+export interface PathsTarOptions extends Omit<DirectoryTarOptions, "ignore"> {
+  /** False: no end-of-archive blocks, for a tar that goes on after these entries. */
+  readonly end?: boolean
 }
 
 /** Only the given paths of a directory (a folder's own entry, not what it holds), parents before children. */
 export const pathsTar = (
   root: string,
   paths: ReadonlyArray<string>,
-  options: Omit<DirectoryTarOptions, "ignore"> = {},
+  options: PathsTarOptions = {},
 ): ReadableStream<Uint8Array> => fromGenerator(some(root, paths, options))
 
 /** A directory as a tar, read file by file as the engine takes it (uploads into a container). */

@@ -16,22 +16,51 @@ const signature = (info: Deno.FileInfo, link: string): string => {
 }
 
 /**
+ * A file whose name says its content (a git object): touching it, as git does to an object it would
+ * write again, changes nothing. Its size stays, in case something else took its name.
+ */
+const immutableSignature = (info: Deno.FileInfo): string => `f:${info.size}:${info.mode}`
+
+/**
+ * `immutable` names the paths whose content never changes under the same name.
+ *
  * Synchronous on purpose: one look is thousands of lstat calls, and each asynchronous one costs a trip
  * through the event loop, 100 ms for a 2,000-file workspace against 13 ms this way.
  */
-export const manifestOf = (root: string): Map<string, string> => {
+export const manifestOf = (root: string, immutable: (path: string) => boolean = () => false): Map<string, string> => {
   const manifest = new Map<string, string>()
   const visit = (dir: string) => {
     for (const entry of Deno.readDirSync(join(root, dir))) {
       const path = dir === "" ? entry.name : `${dir}/${entry.name}`
       const full = join(root, path)
       const info = Deno.lstatSync(full)
-      manifest.set(path, signature(info, info.isSymlink ? Deno.readLinkSync(full) : ""))
+      const link = info.isSymlink ? Deno.readLinkSync(full) : ""
+      manifest.set(path, immutable(path) && info.isFile ? immutableSignature(info) : signature(info, link))
       if (info.isDirectory) visit(path)
     }
   }
   visit("")
   return manifest
+}
+
+/** What a path holds, as a tar entry says it: enough to tell whether a host path has the same. */
+export interface EntryShape {
+  readonly type: string
+  readonly size: number
+  readonly mode: number
+  readonly linkTarget: string
+}
+
+/**
+ * Whether a path's signature shows what the entry describes: the same type, mode and link target, and
+ * for a file the same size (content itself is not read: the entry must come from the same source).
+ */
+export const showsEntry = (sig: string, entry: EntryShape): boolean => {
+  const [type, size, mode] = sig.split(":")
+  const permissions = Number(type === "d" ? size : mode) & 0o7777
+  if (type === "d") return entry.type === "directory" && permissions === entry.mode
+  if (type === "l") return entry.type === "symlink" && sig.split(":").slice(6).join(":") === entry.linkTarget
+  return entry.type === "file" && Number(size) === entry.size && permissions === entry.mode
 }
 
 /** Paths new or different in `after`, and paths gone from it (a gone folder alone, not what it held). */

@@ -21,7 +21,7 @@ export interface ReadEntry {
 const decoder = new TextDecoder()
 
 /** Exact-size reads over a stream of arbitrary chunks. */
-class ChunkReader {
+export class ChunkReader {
   private chunks: Array<Uint8Array> = []
   private buffered = 0
   constructor(private readonly source: ReadableStreamDefaultReader<Uint8Array>) {}
@@ -52,14 +52,14 @@ class ChunkReader {
   }
 }
 
-const text = (block: Uint8Array, offset: number, length: number): string => {
+export const text = (block: Uint8Array, offset: number, length: number): string => {
   const field = block.subarray(offset, offset + length)
   const end = field.indexOf(0)
   return decoder.decode(end === -1 ? field : field.subarray(0, end))
 }
 
 /** Octal, or base-256 when the top bit of the first byte is set (GNU, for values octal cannot hold). */
-const numeric = (block: Uint8Array, offset: number, length: number): number => {
+export const numeric = (block: Uint8Array, offset: number, length: number): number => {
   if ((block[offset] & 0x80) !== 0) {
     let value = block[offset] & 0x7f
     for (let i = offset + 1; i < offset + length; i++) value = value * 256 + block[i]
@@ -70,7 +70,7 @@ const numeric = (block: Uint8Array, offset: number, length: number): number => {
 }
 
 /** `<length> key=value\n` records. */
-const paxRecords = (data: Uint8Array): Map<string, string> => {
+export const paxRecords = (data: Uint8Array): Map<string, string> => {
   const records = new Map<string, string>()
   let offset = 0
   while (offset < data.length) {

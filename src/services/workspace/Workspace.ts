@@ -7,7 +7,7 @@ import * as path from "node:path"
 import { branchName, type TicketId } from "../../domain/TicketId.ts"
 import { AppConfig } from "../config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../config/DevvyPaths.ts"
-import { git, runGit } from "./git.ts"
+import { git, gitStream, runGit } from "./git.ts"
 import { remoteGit } from "./remote.ts"
 import { EnvFileNotFound, GitBranchNotFound, GitFailed, WorkspaceNotFound } from "./WorkspaceError.ts"
 
@@ -25,6 +25,19 @@ export interface PrepareInput extends CloneInput {
   readonly defaultBranch: string
 }
 
+export interface CloneOptions {
+  /**
+   * False: the clone gets its history only, and `checkoutBranch` writes its files, so that something else
+   * can be done with the history meanwhile (copy mode sends the worker the branch's files from it).
+   */
+  readonly checkout?: boolean
+}
+
+export interface Cloned {
+  readonly path: string
+  readonly reused: boolean
+}
+
 export interface Prepared {
   readonly path: string
   readonly branch: string
@@ -32,6 +45,9 @@ export interface Prepared {
   /** An earlier clone was found and kept, with whatever it had committed. */
   readonly reused: boolean
 }
+
+/** In the clone's own attributes (they come before the repository's): `git archive` leaves nothing out. */
+const exportAsCheckedOut = "* -export-ignore -export-subst"
 
 /** Where the configured env file lands in a workspace; kept out of every commit. */
 export const envFileName = ".env"
@@ -69,7 +85,7 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
      * Clones into a temporary folder renamed into place once complete, so a workspace that exists is a whole
      * clone. One that exists is kept (it may hold commits not pushed yet) and only fetched.
      */
-    const clone = Effect.fn("Workspace.clone")(function* (input: CloneInput) {
+    const clone = Effect.fn("Workspace.clone")(function* (input: CloneInput, options: CloneOptions = {}) {
       const dir = dirOf(input.id)
       yield* Effect.annotateCurrentSpan("devvy.ticket", input.id)
       yield* fs.makeDirectory(paths.workspaces, { recursive: true }).pipe(Effect.orDie)
@@ -87,7 +103,16 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
         cwd: paths.workspaces,
         url: input.url,
         auth: input.auth,
-        args: ["clone", "--quiet", "--origin", "origin", "--", input.url, partial],
+        args: [
+          "clone",
+          "--quiet",
+          ...(options.checkout === false ? ["--no-checkout"] : []),
+          "--origin",
+          "origin",
+          "--",
+          input.url,
+          partial,
+        ],
       })).pipe(Effect.onError(() => fs.remove(partial, { recursive: true, force: true }).pipe(Effect.ignore)))
       // An empty folder in the way (a bind mount made before the clone) is replaced; anything else is kept.
       if ((yield* exists(dir)) && (yield* fs.readDirectory(dir).pipe(Effect.orDie)).length === 0) {
@@ -104,25 +129,43 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       }
     })
 
-    /**
-     * Puts the workspace on `agent/<id>`: the local branch if there is one (it has the latest commits), else
-     * the pushed branch (a crash lost the workspace after a push), else a new branch from the default branch.
-     */
+    /** Puts the workspace on `agent/<id>`, taken from where `startOf` says. */
     const checkoutBranch = Effect.fn("Workspace.checkoutBranch")(function* (id: TicketId, defaultBranch: string) {
       const dir = yield* existing(id)
       const branch = branchName(id)
       const current = yield* run(runGit({ cwd: dir, args: ["symbolic-ref", "--quiet", "--short", "HEAD"] }))
-      if (current.exitCode === 0 && current.stdout.trim() === branch) return branch
-      if (yield* hasRef(dir, `refs/heads/${branch}`)) {
-        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", branch] }))
+      const checkedOut = yield* exists(path.join(dir, ".git", "index"))
+      if (checkedOut && current.exitCode === 0 && current.stdout.trim() === branch) return branch
+      // No index: a clone made without a checkout, whose checkout may have been cut short by a crash. Its
+      // files can only be the branch's own, half written, and git would refuse to overwrite them.
+      const force = checkedOut ? [] : ["--force"]
+      const start = yield* startOf(dir, branch, defaultBranch)
+      if (start.local) {
+        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", ...force, branch] }))
       } else {
-        const remote = (yield* hasRef(dir, `refs/remotes/origin/${branch}`)) ? branch : defaultBranch
-        if (!(yield* hasRef(dir, `refs/remotes/origin/${remote}`))) {
-          return yield* new GitBranchNotFound({ branch: remote, url: yield* originUrl(dir) })
-        }
-        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", "--no-track", "-b", branch, `origin/${remote}`] }))
+        yield* run(git({ cwd: dir, args: ["checkout", "--quiet", ...force, "--no-track", "-b", branch, start.ref] }))
       }
       return branch
+    })
+
+    /**
+     * Where `agent/<id>` is taken from: the local branch if there is one (it has the latest commits), else
+     * the pushed branch (a crash lost the workspace after a push), else the default branch.
+     */
+    const startOf = Effect.fnUntraced(function* (dir: string, branch: string, defaultBranch: string) {
+      if (yield* hasRef(dir, `refs/heads/${branch}`)) return { ref: `refs/heads/${branch}`, local: true }
+      const remote = (yield* hasRef(dir, `refs/remotes/origin/${branch}`)) ? branch : defaultBranch
+      if (!(yield* hasRef(dir, `refs/remotes/origin/${remote}`))) {
+        return yield* new GitBranchNotFound({ branch: remote, url: yield* originUrl(dir) })
+      }
+      return { ref: `refs/remotes/origin/${remote}`, local: false }
+    })
+
+    /** The commit `checkoutBranch` will put the workspace on. */
+    const branchStart = Effect.fn("Workspace.branchStart")(function* (id: TicketId, defaultBranch: string) {
+      const dir = yield* existing(id)
+      const start = yield* startOf(dir, branchName(id), defaultBranch)
+      return yield* run(git({ cwd: dir, args: ["rev-parse", `${start.ref}^{commit}`] }))
     })
 
     /**
@@ -160,7 +203,37 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
 
     /** PREPARE_ENV's part: clone (or reuse), branch, env file. Safe to run again after any crash. */
     const prepare = Effect.fn("Workspace.prepare")(function* (input: PrepareInput) {
-      const cloned = yield* clone(input)
+      return yield* settle(input, yield* clone(input))
+    })
+
+    /**
+     * The files of `commit` as a tar under `prefix/`, read from the clone's history (so it can be sent while
+     * `checkoutBranch` writes the same files), as a checkout writes them: the same filters and line
+     * endings, modes after this process's umask, and every file, whatever `export-ignore` or `export-subst`
+     * say. `done` fails when git did, which leaves the tar cut short.
+     */
+    const archive = Effect.fn("Workspace.archive")(function* (id: TicketId, commit: string, prefix: string) {
+      const dir = yield* existing(id)
+      const attributes = path.join(dir, ".git", "info", "attributes")
+      const current = (yield* exists(attributes)) ? yield* fs.readFileString(attributes).pipe(Effect.orDie) : ""
+      if (!current.includes(exportAsCheckedOut)) {
+        yield* fs.makeDirectory(path.dirname(attributes), { recursive: true }).pipe(Effect.orDie)
+        const separator = current === "" || current.endsWith("\n") ? "" : "\n"
+        yield* fs.writeFileString(attributes, `${current}${separator}${exportAsCheckedOut}\n`).pipe(Effect.orDie)
+      }
+      const umask = `0${Deno.umask().toString(8)}`
+      return yield* Effect.provideService(
+        gitStream({
+          cwd: dir,
+          args: ["-c", `tar.umask=${umask}`, "archive", "--format=tar", `--prefix=${prefix}/`, commit],
+        }),
+        CommandExecutor,
+        executor,
+      )
+    })
+
+    /** What `prepare` does after the clone: the branch checked out, the env file copied in. */
+    const settle = Effect.fn("Workspace.settle")(function* (input: PrepareInput, cloned: Cloned) {
       const branch = yield* checkoutBranch(input.id, input.defaultBranch)
       yield* copyEnvFile(input.id)
       return { path: cloned.path, branch, head: yield* head(input.id), reused: cloned.reused } satisfies Prepared
@@ -243,6 +316,9 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       path: dirOf,
       clone,
       checkoutBranch,
+      branchStart,
+      settle,
+      archive,
       copyEnvFile,
       prepare,
       hasUncommittedChanges,

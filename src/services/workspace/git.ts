@@ -4,7 +4,9 @@
  */
 import * as Command from "@effect/platform/Command"
 import { CommandExecutor } from "@effect/platform/CommandExecutor"
+import type { PlatformError } from "@effect/platform/Error"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
@@ -122,3 +124,33 @@ export const git = (invocation: GitInvocation): Effect.Effect<string, GitFailed,
     runGit(invocation),
     (output) => output.exitCode === 0 ? Effect.succeed(output.stdout.trim()) : Effect.fail(failed(invocation, output)),
   )
+
+/**
+ * Starts git for what it writes to stdout, handed over as it comes (for the scope's life); `done` waits
+ * for git to end and fails with GitFailed unless it exited 0.
+ */
+export const gitStream = (invocation: GitInvocation) =>
+  Effect.gen(function* () {
+    const executor = yield* CommandExecutor
+    const command = Command.make("git", ...invocation.args).pipe(
+      Command.workingDirectory(invocation.cwd),
+      Command.env(gitEnv(invocation)),
+      Command.stdin(Stream.empty),
+    )
+    const process = yield* executor.start(command)
+    const stderr = yield* Effect.forkScoped(collect(process.stderr))
+    const stdout = yield* Stream.toReadableStreamEffect(process.stdout)
+    const done = Effect.gen(function* () {
+      const exitCode = yield* process.exitCode
+      const output = { exitCode, stdout: "", stderr: yield* Fiber.join(stderr) }
+      if (exitCode !== 0) return yield* Effect.fail(failed(invocation, output))
+    }).pipe(Effect.mapError(asGitFailed(invocation)))
+    return { stdout, done } as const
+  }).pipe(Effect.mapError(asGitFailed(invocation)))
+
+const asGitFailed = (invocation: GitInvocation) => (error: GitFailed | PlatformError): GitFailed =>
+  error instanceof GitFailed ? error : new GitFailed({
+    command: scrub(`git ${invocation.args.join(" ")}`, invocation.auth ?? Option.none()),
+    exitCode: -1,
+    stderrTail: error.message,
+  })

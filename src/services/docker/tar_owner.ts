@@ -1,0 +1,96 @@
+/**
+ * A tar made elsewhere (`git archive` writes root/root) passed on with every entry owned by someone
+ * else, since the engine unpacks entries with the owner their header names; and what it holds reported
+ * on the way, so the caller knows what the container got. Content is passed on in pieces, never held.
+ * The end-of-archive blocks are not: the caller may add entries, and then writes the end.
+ */
+import { BLOCK } from "./tar.ts"
+import { ChunkReader, numeric, paxRecords, type ReadEntry, text } from "./tar_read.ts"
+
+/** An entry as it was sent: its type, mode and size, without the content. */
+export interface SentEntry {
+  readonly path: string
+  readonly type: ReadEntry["type"]
+  readonly mode: number
+  readonly size: number
+  readonly linkTarget: string
+}
+
+const PIECE = 256 * 1024
+const encoder = new TextEncoder()
+
+const writeOctal = (block: Uint8Array, offset: number, length: number, value: number) => {
+  block.fill(0, offset, offset + length)
+  block.set(encoder.encode(value.toString(8).padStart(length - 1, "0")), offset)
+}
+
+/** The header with uid and gid replaced, the user and group names cleared, and its checksum made again. */
+const reowned = (header: Uint8Array, owner: { readonly uid: number; readonly gid: number }): Uint8Array => {
+  const block = header.slice()
+  writeOctal(block, 108, 8, owner.uid)
+  writeOctal(block, 116, 8, owner.gid)
+  block.fill(0, 265, 265 + 64)
+  block.fill(0x20, 148, 156)
+  const sum = block.reduce((total, byte) => total + byte, 0)
+  block.set(encoder.encode(sum.toString(8).padStart(6, "0") + "\0 "), 148)
+  return block
+}
+
+const typeOf: Record<string, SentEntry["type"]> = {
+  "0": "file",
+  "\0": "file",
+  "7": "file",
+  "1": "hardlink",
+  "2": "symlink",
+  "5": "directory",
+}
+
+export async function* reownTar(
+  source: ReadableStream<Uint8Array>,
+  owner: { readonly uid: number; readonly gid: number },
+  onEntry: (entry: SentEntry) => void,
+): AsyncGenerator<Uint8Array> {
+  const stream = source.getReader()
+  const reader = new ChunkReader(stream)
+  let pax = new Map<string, string>()
+  try {
+    while (true) {
+      const header = await reader.read(BLOCK)
+      if (header === null) return
+      // The end, left for the caller to write, so that more entries can follow.
+      if (header.every((byte) => byte === 0)) return
+      const flag = String.fromCharCode(header[156])
+      const size = pax.has("size") ? Number(pax.get("size")) : numeric(header, 124, 12)
+      const padded = Math.ceil(size / BLOCK) * BLOCK
+      yield reowned(header, owner)
+      if (flag === "x" || flag === "g") {
+        const data = padded === 0 ? new Uint8Array(0) : await reader.read(padded)
+        if (data === null) throw new Error("the archive ends in the middle of an entry")
+        if (flag === "x") pax = paxRecords(data.subarray(0, size))
+        yield data
+        continue
+      }
+      for (let left = padded; left > 0;) {
+        const piece = await reader.read(Math.min(PIECE, left))
+        if (piece === null) throw new Error("the archive ends in the middle of an entry")
+        yield piece
+        left -= piece.length
+      }
+      const type = typeOf[flag]
+      if (type !== undefined) {
+        const prefix = text(header, 257, 6) === "ustar" ? text(header, 345, 155) : ""
+        const name = text(header, 0, 100)
+        onEntry({
+          path: (pax.get("path") ?? (prefix === "" ? name : `${prefix}/${name}`)).replace(/\/+$/, ""),
+          type,
+          mode: numeric(header, 100, 8) & 0o7777,
+          size,
+          linkTarget: pax.get("linkpath") ?? text(header, 157, 100),
+        })
+      }
+      pax = new Map()
+    }
+  } finally {
+    await stream.cancel().catch(() => undefined)
+  }
+}
