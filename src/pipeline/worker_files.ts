@@ -101,7 +101,7 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   const pair = workspacePair(yield* DevvyPaths, id, container)
   const sent = yield* (yield* ContainerCopies).push(pair, invokingOwner())
   if (Option.isNone(sent)) yield* copyOutOfWorker(id, container, { whole: true })
-  yield* markIfSent(yield* DockerEngine, container, Option.getOrElse(sent, () => 1) > 0)
+  yield* markIfSent(yield* DockerEngine, container, Option.isNone(sent) || sent.value > 0)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return

@@ -41,7 +41,7 @@ const validationContainer = Effect.fnUntraced(function* (id: TicketId, spec: Con
   // Nothing known of the copy (after a restart): it holds the agent's latest work, which comes back first.
   const sent = yield* (yield* ContainerCopies).push({ ...pair, container }, invokingOwner())
   if (Option.isNone(sent)) yield* copyWorkspaceOut(id, container, { whole: true })
-  yield* markIfSent(docker, container, Option.getOrElse(sent, () => 1) > 0)
+  yield* markIfSent(docker, container, Option.isNone(sent) || sent.value > 0)
   return container
 })
 
