@@ -14,6 +14,7 @@
  * the agent works on what will be committed and bringing its work back never undoes those changes.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { agentDir, type AgentMounts, authCopy, workerPaths } from "../services/agent/credentials.ts"
@@ -22,14 +23,8 @@ import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
 import { FolderCopyFailed } from "../services/docker/DockerError.ts"
-import {
-  changedSinceMark,
-  copyFilesIn,
-  copyFolderIn,
-  copyFolderOut,
-  type FileCopy,
-  markCopied,
-} from "../services/docker/folder_copy.ts"
+import { copyChangesOut, listChanges, markIfSent, unknown, unmark } from "../services/docker/folder_changes.ts"
+import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
 
 /** Who owns the files in containers: the invoking user, so what comes back stays theirs. */
 export const invokingOwner = () => ({ uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 })
@@ -112,9 +107,9 @@ export const copyAgentFilesIn = Effect.fn("Worker.copyAgentFilesIn")(function* (
  */
 export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: TicketId, container: string) {
   const pair = workspacePair(yield* DevvyPaths, id, container)
-  const pushed = yield* (yield* ContainerCopies).push(pair, invokingOwner())
-  if (!pushed) yield* copyOutOfWorker(id, container)
-  yield* markCopied(yield* DockerEngine, container)
+  const sent = yield* (yield* ContainerCopies).push(pair, invokingOwner())
+  if (Option.isNone(sent)) yield* copyOutOfWorker(id, container, { whole: true })
+  yield* markIfSent(yield* DockerEngine, container, Option.isNone(sent) || sent.value > 0)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
@@ -127,12 +122,34 @@ export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: Ti
   yield* copyFilesIn(yield* DockerEngine, container, [file], invokingOwner())
 })
 
-/** The copy's changes to the workspace since its mark, .git excepted; after that the two are the same. */
-export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (id: TicketId, container: string) {
+/**
+ * The copy's changes to the workspace since its mark, .git excepted (see folder_changes.ts); after that
+ * the two are the same. `whole` when nothing is known of the copy (after a restart): the mark may then
+ * have moved past changes that never reached this host, so everything comes back.
+ */
+export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (
+  id: TicketId,
+  container: string,
+  options: { readonly whole?: boolean } = {},
+) {
   const docker = yield* DockerEngine
   const pair = workspacePair(yield* DevvyPaths, id, container)
-  if (!(yield* changedSinceMark(docker, container, workerPaths.workspace))) return false
-  const workspace = yield* copyFolderOut(docker, { ...pair, keep: workspaceKeep })
+  const target = { ...pair, keep: workspaceKeep }
+  const listing = options.whole === true ? unknown("nothing is known of the copy") : yield* listChanges(docker, target)
+  if (listing._tag === "Listed" && listing.changed.length === 0) return false
+  const workspace = yield* Effect.gen(function* () {
+    if (listing._tag === "Listed") {
+      const changes = yield* copyChangesOut(docker, target, listing).pipe(
+        Effect.tapError((e) => Effect.logDebug(`fetching the changed paths failed: ${e.message}`)),
+        Effect.orElseSucceed(() => Option.none()),
+      )
+      if (Option.isSome(changes)) return changes.value
+    }
+    yield* Effect.logDebug(
+      `bringing the whole workspace back: ${listing._tag === "Listed" ? "too many changes" : listing.reason}`,
+    )
+    return yield* copyFolderOut(docker, target)
+  }).pipe(Effect.onError(() => unmark(docker, container)))
   yield* (yield* ContainerCopies).record(pair)
   yield* Effect.logInfo(
     `brought the workspace's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
@@ -144,11 +161,17 @@ export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (id: Ti
  * After an agent run: the agent's changes to the workspace, and its directory (session database,
  * refreshed OAuth tokens, which are then merged into the user's auth.json).
  */
-export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (id: TicketId, container: string) {
+export const copyOutOfWorker = Effect.fn("Worker.copyOut")(function* (
+  id: TicketId,
+  container: string,
+  options: { readonly whole?: boolean } = {},
+) {
   const docker = yield* DockerEngine
   const paths = yield* DevvyPaths
   const credentials = yield* AgentCredentials
-  if (!(yield* copyWorkspaceOut(id, container))) yield* Effect.logDebug("the agent changed nothing in the workspace")
+  if (!(yield* copyWorkspaceOut(id, container, options))) {
+    yield* Effect.logDebug("the agent changed nothing in the workspace")
+  }
   const authMode = yield* credentials.authModeOf()
   yield* copyFolderOut(docker, {
     container,

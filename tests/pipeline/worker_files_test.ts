@@ -8,10 +8,11 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { ensureWorker, removeWorkers } from "../../src/pipeline/worker.ts"
-import { copyOutOfWorker, prepareWorkerRun } from "../../src/pipeline/worker_files.ts"
+import { copyOutOfWorker, copyWorkspaceOut, prepareWorkerRun } from "../../src/pipeline/worker_files.ts"
 import { AgentCredentials } from "../../src/services/agent/AgentCredentials.ts"
 import { workerPaths } from "../../src/services/agent/credentials.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
+import { copyFolderOut } from "../../src/services/docker/folder_copy.ts"
 import { it } from "../support/effect_test.ts"
 import { turn } from "../support/mock_model/turns.ts"
 import { newTicket, ticketHome } from "./support/ticket_harness.ts"
@@ -99,6 +100,123 @@ it.live(
         assert.equal(fs.readFileSync(path.join(workspace, "b.txt"), "utf8"), "unsaved\n")
         assert.deepEqual(yield* inWorker(next, "cat /workspace/b.txt"), ["unsaved"])
       }).pipe(Effect.scoped, Effect.provide(pipeline(settings)))
+    }),
+  { sanitizeOps: false, sanitizeResources: false },
+)
+
+/** Every path under `root` but .git: its type, mode and content or link target. */
+const snapshot = (root: string) => {
+  const seen = new Map<string, string>()
+  const visit = (dir: string) => {
+    for (const name of fs.readdirSync(path.join(root, dir)).sort()) {
+      const rel = dir === "" ? name : `${dir}/${name}`
+      if (rel === ".git") continue
+      const full = path.join(root, rel)
+      const info = fs.lstatSync(full)
+      const mode = (info.mode & 0o7777).toString(8)
+      if (info.isSymbolicLink()) seen.set(rel, `link ${fs.readlinkSync(full)}`)
+      else if (info.isDirectory()) seen.set(rel, `dir ${mode}`)
+      else seen.set(rel, `file ${mode} ${fs.readFileSync(full, "utf8")}`)
+      if (info.isDirectory()) visit(rel)
+    }
+  }
+  visit("")
+  return seen
+}
+
+const oddName = "with space\nand newline.txt"
+
+/** A worker on a workspace of a few files, folders, a link and an executable-to-be, after its first run began. */
+const workerOn = (home: string) =>
+  Effect.gen(function* () {
+    const credentials = yield* AgentCredentials
+    const ticket = yield* newTicket(path.join(home, "origin"))
+    const workspace = path.join(home, "workspaces", ticket.id)
+    const files: Record<string, string> = {
+      ".git/HEAD": "ref: refs/heads/main\n",
+      "edit.txt": "before\n",
+      "same.txt": "untouched\n",
+      "probe.txt": "the container's\n",
+      "gone.txt": "bye\n",
+      "gone-dir/a.txt": "a\n",
+      "gone-dir/deep/b.txt": "b\n",
+      "tool.sh": "echo tool\n",
+      "src/lib/nested.ts": "export {}\n",
+      [oddName]: "odd\n",
+    }
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true })
+      fs.writeFileSync(path.join(workspace, file), content, { mode: 0o644 })
+    }
+    fs.symlinkSync("same.txt", path.join(workspace, "link"))
+    yield* Effect.addFinalizer(() =>
+      Effect.zipRight(removeWorkers(ticket.id), credentials.remove(ticket.id)).pipe(Effect.ignore)
+    )
+    const worker = yield* ensureWorker(ticket.id)
+    yield* prepareWorkerRun(ticket.id, worker)
+    // Changed on this host only, with another size: a download of the whole copy would put the worker's back.
+    fs.writeFileSync(path.join(workspace, "probe.txt"), "this host's own, longer\n")
+    return { ticket, workspace, worker }
+  })
+
+it.live(
+  "only what the agent changed comes back, and the workspace ends as a download of the whole copy leaves it: an edit, a new nested folder, deletions, an executable bit, a link become a file, an odd name, and nothing of .git",
+  () =>
+    Effect.gen(function* () {
+      const { home, pipeline } = yield* ticketHome(() => turn.text("unused"))
+      yield* Effect.gen(function* () {
+        const { ticket, workspace, worker } = yield* workerOn(home)
+        yield* inWorker(
+          worker,
+          `cd /workspace && echo after > edit.txt && echo "export const x = 1" > src/lib/nested.ts && mkdir -p new/deeper && echo fresh > new/deeper/n.txt && ` +
+            `rm gone.txt && rm -r gone-dir && chmod +x tool.sh && rm link && echo now a file > link && ` +
+            `echo odd, changed > "$1" && echo evil > .git/HEAD && mkdir -p .git/hooks && echo x > .git/hooks/pre-commit`,
+          oddName,
+        )
+        assert.equal(yield* copyWorkspaceOut(ticket.id, worker), true)
+
+        assert.equal(fs.readFileSync(path.join(workspace, "edit.txt"), "utf8"), "after\n")
+        assert.equal(fs.readFileSync(path.join(workspace, "src/lib/nested.ts"), "utf8"), "export const x = 1\n")
+        assert.equal(fs.readFileSync(path.join(workspace, "new/deeper/n.txt"), "utf8"), "fresh\n")
+        assert.equal(fs.existsSync(path.join(workspace, "gone.txt")), false)
+        assert.equal(fs.existsSync(path.join(workspace, "gone-dir")), false)
+        assert.equal(fs.statSync(path.join(workspace, "tool.sh")).mode & 0o111, 0o111)
+        assert.equal(fs.lstatSync(path.join(workspace, "link")).isFile(), true)
+        assert.equal(fs.readFileSync(path.join(workspace, "link"), "utf8"), "now a file\n")
+        assert.equal(fs.readFileSync(path.join(workspace, oddName), "utf8"), "odd, changed\n")
+        assert.equal(fs.readFileSync(path.join(workspace, ".git/HEAD"), "utf8"), "ref: refs/heads/main\n")
+        assert.equal(fs.existsSync(path.join(workspace, ".git/hooks")), false)
+        // Not fetched, as the worker did not change it.
+        assert.equal(fs.readFileSync(path.join(workspace, "probe.txt"), "utf8"), "this host's own, longer\n")
+
+        const whole = path.join(home, "whole")
+        fs.mkdirSync(whole)
+        yield* copyFolderOut(yield* DockerEngine, { container: worker, containerPath: "/workspace", hostDir: whole })
+        const [incremental, downloaded] = [snapshot(workspace), snapshot(whole)]
+        for (const side of [incremental, downloaded]) side.delete("probe.txt")
+        assert.deepEqual(incremental, downloaded)
+
+        // Nothing changed since: nothing to bring back.
+        assert.equal(yield* copyWorkspaceOut(ticket.id, worker), false)
+      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
+    }),
+  { sanitizeOps: false, sanitizeResources: false },
+)
+
+it.live(
+  "without its mark the worker's whole workspace comes back, changes and all",
+  () =>
+    Effect.gen(function* () {
+      const { home, pipeline } = yield* ticketHome(() => turn.text("unused"))
+      yield* Effect.gen(function* () {
+        const { ticket, workspace, worker } = yield* workerOn(home)
+        yield* inWorker(worker, "rm /tmp/.devvy-copied && echo after > /workspace/edit.txt && rm /workspace/gone.txt")
+        assert.equal(yield* copyWorkspaceOut(ticket.id, worker), true)
+        assert.equal(fs.readFileSync(path.join(workspace, "edit.txt"), "utf8"), "after\n")
+        assert.equal(fs.existsSync(path.join(workspace, "gone.txt")), false)
+        // The whole copy came: the worker's version of what only this host changed, too.
+        assert.equal(fs.readFileSync(path.join(workspace, "probe.txt"), "utf8"), "the container's\n")
+      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
     }),
   { sanitizeOps: false, sanitizeResources: false },
 )

@@ -9,7 +9,7 @@ import { AppConfig } from "../../services/config/AppConfig.ts"
 import { type ContainerSpec, DockerEngine } from "../../services/docker/DockerEngine.ts"
 import { DevvyPaths } from "../../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../../services/docker/ContainerCopies.ts"
-import { markCopied } from "../../services/docker/folder_copy.ts"
+import { markIfSent } from "../../services/docker/folder_changes.ts"
 import { envFileName } from "../../services/workspace/Workspace.ts"
 import { copyWorkspaceOut, invokingOwner, workspacePair, workspaceVolume } from "../worker_files.ts"
 import { detectBuildTarget } from "./build_target.ts"
@@ -39,9 +39,9 @@ const validationContainer = Effect.fnUntraced(function* (id: TicketId, spec: Con
     volumes: [{ name: workspaceVolume(id).name, target: pair.containerPath }],
   })).id
   // Nothing known of the copy (after a restart): it holds the agent's latest work, which comes back first.
-  const pushed = yield* (yield* ContainerCopies).push({ ...pair, container }, invokingOwner())
-  if (!pushed) yield* copyWorkspaceOut(id, container)
-  yield* markCopied(docker, container)
+  const sent = yield* (yield* ContainerCopies).push({ ...pair, container }, invokingOwner())
+  if (Option.isNone(sent)) yield* copyWorkspaceOut(id, container, { whole: true })
+  yield* markIfSent(docker, container, Option.isNone(sent) || sent.value > 0)
   return container
 })
 

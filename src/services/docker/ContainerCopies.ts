@@ -8,6 +8,7 @@
  * (the container holds the agent's latest work), which makes the two the same again.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { pathsTar } from "./build_context.ts"
 import { DockerEngine } from "./DockerEngine.ts"
@@ -56,11 +57,11 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
 
     /**
      * Sends what changed on the host since the two were last the same: changed paths in one tar, deleted
-     * ones removed in the container. False when nothing is known of this pair (see above).
+     * ones removed in the container: how many paths, or none when nothing is known of this pair (see above).
      */
     const push = Effect.fn("Copies.push")(function* (pair: CopyPair, owner: Owner) {
       const before = (yield* Ref.get(manifests)).get(keyOf(pair))
-      if (before === undefined) return false
+      if (before === undefined) return Option.none<number>()
       const after = yield* look(pair)
       const { changed, deleted } = manifestChanges(before, after)
       yield* Effect.annotateCurrentSpan({ "copy.changed": changed.length, "copy.deleted": deleted.length })
@@ -81,7 +82,7 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
         }
       }
       yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), after))
-      return true
+      return Option.some(changed.length + deleted.length)
     })
 
     /**

@@ -21,6 +21,18 @@ export interface ApplyOptions {
   readonly keep?: ReadonlyArray<string>
   /** Leading path components to drop from every entry: 1 for `workspace/…` when `/workspace` was asked for. */
   readonly strip?: number
+  /**
+   * The folder (relative, with `/`) the entries go in: a path inside the container's folder asked for on
+   * its own comes as a tar named by its base name (`f.txt` for `/workspace/src/f.txt`), so `src`.
+   */
+  readonly under?: string
+  /** False when the tar holds only some paths of the folder: nothing it does not hold is deleted then. */
+  readonly deleteMissing?: boolean
+  /**
+   * False when every entry is known to have changed: an equal size and mtime second then proves nothing
+   * (a file rewritten within the second it was last copied), so the content is compared.
+   */
+  readonly trustMtime?: boolean
 }
 
 export interface ApplyResult {
@@ -55,8 +67,13 @@ export const applyArchive = async (
   entries: AsyncIterable<ReadEntry>,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> => {
-  const keep = options.keep ?? []
-  const kept = (path: string) => keep.some((k) => path === k || path.startsWith(`${k}/`))
+  const kept = keptBy(options.keep ?? [])
+  const place = (path: string) => {
+    const stripped = path.split("/").slice(options.strip ?? 0).join("/")
+    return options.under === undefined || options.under === "" || stripped === ""
+      ? stripped
+      : `${options.under}/${stripped}`
+  }
   const seen = new Set<string>()
   const realDirs = new Set<string>([""])
   let changed = 0
@@ -91,7 +108,7 @@ export const applyArchive = async (
     if (info !== null && !info.isFile) await Deno.remove(full, { recursive: true })
     const current = info?.isFile === true ? info : null
     const same = current !== null && current.size === content.length &&
-      (seconds(current) === entry.mtime || await sameBytes(full, content))
+      ((options.trustMtime !== false && seconds(current) === entry.mtime) || await sameBytes(full, content))
     if (same) {
       if (((current.mode ?? 0) & 0o7777) !== entry.mode) await Deno.chmod(full, entry.mode)
       unchanged++
@@ -105,7 +122,7 @@ export const applyArchive = async (
   }
 
   for await (const entry of entries) {
-    const path = entry.path.split("/").slice(options.strip ?? 0).join("/")
+    const path = place(entry.path)
     if (path === "" || kept(path)) continue
     if (!safeRelative(path)) throw new Error(`the archive holds a path outside its folder: ${entry.path}`)
     seen.add(path)
@@ -123,7 +140,7 @@ export const applyArchive = async (
       await Deno.symlink(entry.linkTarget, full)
       changed++
     } else if (entry.type === "hardlink") {
-      const target = entry.linkTarget.split("/").slice(options.strip ?? 0).join("/")
+      const target = place(entry.linkTarget)
       if (!seen.has(target) || !safeRelative(target)) {
         throw new Error(`the archive links ${entry.path} to ${entry.linkTarget}, which it does not hold before`)
       }
@@ -134,9 +151,19 @@ export const applyArchive = async (
     }
   }
 
-  const deleted = await deleteUnseen(root, "", seen, kept)
+  const deleted = options.deleteMissing === false ? 0 : await deleteUnseen(root, "", seen, kept)
   return { written: changed, deleted, unchanged }
 }
+
+const keptBy = (keep: ReadonlyArray<string>) => (path: string) =>
+  keep.some((k) => path === k || path.startsWith(`${k}/`))
+
+/**
+ * Removes from the host folder what `present` (relative paths, with `/`) does not hold, `keep` aside; a
+ * folder that is gone goes with everything in it. The number of topmost paths removed.
+ */
+export const deleteMissing = (root: string, present: ReadonlySet<string>, keep: ReadonlyArray<string>) =>
+  deleteUnseen(root, "", present, keptBy(keep))
 
 /** Removes what is on the host but not in the archive; a folder that is gone goes with everything in it. */
 const deleteUnseen = async (

@@ -14,7 +14,7 @@ import {
   FolderCopyFailed,
 } from "./DockerError.ts"
 import { endOfArchive, entryHeader, padding } from "./tar.ts"
-import { readTar } from "./tar_read.ts"
+import { type ReadEntry, readTar } from "./tar_read.ts"
 
 export interface Owner {
   readonly uid: number
@@ -69,6 +69,32 @@ export const copyFilesIn = Effect.fn("Docker.copyFilesIn")(function* (
   yield* docker.putArchive(container, "/", ReadableStream.from([...chunks, endOfArchive()]))
 })
 
+/** Where a folder copied out is, on both sides. */
+export interface CopyTarget {
+  readonly container: string
+  readonly containerPath: string
+  readonly hostDir: string
+}
+
+/**
+ * Applies entries of a tar the engine answered for `containerPath` (all of it, or a path in it) to
+ * `hostDir` (see apply_archive.ts); the engine's own errors come through the tar's stream as they are.
+ */
+export const applyEntries = (entries: AsyncIterable<ReadEntry>, target: CopyTarget, options: ApplyOptions) =>
+  Effect.tryPromise({
+    try: () => applyArchive(target.hostDir, entries, options),
+    catch: (error) =>
+      error instanceof DockerApiError || error instanceof EngineUnreachable || error instanceof EngineUnsupported ||
+        error instanceof EngineTlsInvalid
+        ? error
+        : new FolderCopyFailed({
+          direction: "out of",
+          container: target.container,
+          path: target.containerPath,
+          detail: describe(error),
+        }),
+  })
+
 /**
  * Makes `hostDir` what `containerPath` holds in the container (see apply_archive.ts): changed files
  * written, deleted ones deleted, modes and symlinks kept; `keep` paths are left alone on the host.
@@ -83,59 +109,7 @@ export const copyFolderOut = Effect.fn("Docker.copyFolderOut")(function* (
   },
 ) {
   const tar = yield* docker.getArchive(options.container, options.containerPath)
-  const result: ApplyResult = yield* Effect.tryPromise({
-    try: () => applyArchive(options.hostDir, readTar(tar), { strip: 1, keep: options.keep ?? [] }),
-    catch: (error) =>
-      // The engine's own errors come through the stream as they are.
-      error instanceof DockerApiError || error instanceof EngineUnreachable || error instanceof EngineUnsupported ||
-        error instanceof EngineTlsInvalid
-        ? error
-        : new FolderCopyFailed({
-          direction: "out of",
-          container: options.container,
-          path: options.containerPath,
-          detail: describe(error),
-        }),
-  })
+  const result: ApplyResult = yield* applyEntries(readTar(tar), options, { strip: 1, keep: options.keep ?? [] })
   yield* Effect.annotateCurrentSpan({ "copy.written": result.written, "copy.deleted": result.deleted })
   return result
 }, Effect.scoped)
-
-/**
- * Set in a container when its copy of a folder and the host's are the same. Anything written, created,
- * deleted, renamed or chmod-ed in the folder after it moves a ctime past it (a deletion: its folder's).
- * A container that cannot touch it is fine: without a mark, everything counts as changed.
- */
-const copyMark = "/tmp/.devvy-copied"
-
-export const markCopied = (docker: DockerEngineShape, container: string) =>
-  docker.exec(container, { cmd: ["touch", copyMark] }).pipe(Effect.ignore)
-
-/**
- * Whether anything in the container's folder but its `.git` changed since the mark: a `find` in the
- * container. Yes when that cannot be told (no mark, no `find -cnewer`, a stopped container), so that the
- * whole copy comes back.
- */
-export const changedSinceMark = Effect.fnUntraced(function* (
-  docker: DockerEngineShape,
-  container: string,
-  containerPath: string,
-) {
-  let found = false
-  const { exitCode } = yield* docker.exec(container, {
-    cmd: [
-      "find",
-      containerPath,
-      "-path",
-      `${containerPath}/.git`,
-      "-prune",
-      "-o",
-      "-cnewer",
-      copyMark,
-      "-print",
-      "-quit",
-    ],
-    onLine: () => Effect.sync(() => void (found = true)),
-  }).pipe(Effect.orElseSucceed(() => ({ exitCode: -1 })))
-  return exitCode !== 0 || found
-})

@@ -205,3 +205,47 @@ Deno.test(
     }
   }),
 )
+
+Deno.test(
+  "a path fetched on its own lands in its folder, never through a symlink, and nothing else is deleted",
+  inTempDir(async (dir) => {
+    const root = path.join(dir, "ws")
+    const outside = path.join(dir, "outside")
+    write(root, "src/lib/other.ts", "stays\n")
+    write(root, "top.txt", "stays\n")
+    write(outside, "x.txt", "untouched\n")
+    fs.symlinkSync(outside, path.join(root, "linked"))
+    // As the engine names it: by its base name, for /workspace/src/lib/new.ts and /workspace/linked/x.txt.
+    const one = (under: string, name: string) =>
+      applyArchive(
+        root,
+        readTar(archive([{ path: name, type: "file", content: "fresh\n", mode: 0o755, mtime: T }])),
+        { strip: 1, under, deleteMissing: false },
+      )
+    const result = await one("src/lib", "new.ts")
+    await one("linked", "x.txt")
+    assert.equal(fs.readFileSync(path.join(root, "src/lib/new.ts"), "utf8"), "fresh\n")
+    assert.equal(fs.statSync(path.join(root, "src/lib/new.ts")).mode & 0o777, 0o755)
+    assert.equal(fs.existsSync(path.join(root, "new.ts")), false)
+    assert.equal(fs.readFileSync(path.join(root, "src/lib/other.ts"), "utf8"), "stays\n")
+    assert.equal(fs.readFileSync(path.join(root, "top.txt"), "utf8"), "stays\n")
+    assert.deepEqual(result, { written: 1, deleted: 0, unchanged: 0 })
+    assert.equal(fs.lstatSync(path.join(root, "linked")).isDirectory(), true)
+    assert.equal(fs.readFileSync(path.join(outside, "x.txt"), "utf8"), "untouched\n")
+  }),
+)
+
+Deno.test(
+  "a path known to have changed is compared by content even when its size and mtime second are the same",
+  inTempDir(async (dir) => {
+    write(dir, "a.txt", "same\n")
+    fs.utimesSync(path.join(dir, "a.txt"), T, T)
+    const result = await applyArchive(
+      dir,
+      readTar(archive([{ path: "a.txt", type: "file", content: "SAME\n", mtime: T }])),
+      { strip: 1, deleteMissing: false, trustMtime: false },
+    )
+    assert.equal(fs.readFileSync(path.join(dir, "a.txt"), "utf8"), "SAME\n")
+    assert.equal(result.written, 1)
+  }),
+)
