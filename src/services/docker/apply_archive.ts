@@ -2,9 +2,9 @@
  * Makes a host folder what a tar of the container's copy says it is: what the agent wrote, changed,
  * chmod-ed, linked or deleted in the container arrives on the host, and nothing else is touched.
  *
- * - Unchanged files are not rewritten: equal size and mtime (seconds, as the engine's tar carries it)
- *   are trusted; equal size with another mtime is compared by content. A rewritten file takes the tar's
- *   mtime, so that the next comparison is the cheap one.
+ * - Unchanged files are not rewritten: a file of the same size is compared by content. An equal mtime
+ *   proves nothing: the tar carries it in whole seconds, and the agent may rewrite a file within the
+ *   second it was last copied. A rewritten file takes the tar's mtime.
  * - Paths the tar does not hold are deleted from the host, except those `keep` protects.
  * - Never through a symlink: an entry's parent folders are checked to be real folders on the host, and
  *   a symlink in the way of a file or folder is replaced, not followed, so a link the agent made cannot
@@ -28,11 +28,6 @@ export interface ApplyOptions {
   readonly under?: string
   /** False when the tar holds only some paths of the folder: nothing it does not hold is deleted then. */
   readonly deleteMissing?: boolean
-  /**
-   * False when every entry is known to have changed: an equal size and mtime second then proves nothing
-   * (a file rewritten within the second it was last copied), so the content is compared.
-   */
-  readonly trustMtime?: boolean
 }
 
 export interface ApplyResult {
@@ -56,8 +51,6 @@ const sameBytes = async (path: string, content: Uint8Array): Promise<boolean> =>
   for (let i = 0; i < current.length; i++) if (current[i] !== content[i]) return false
   return true
 }
-
-const seconds = (info: Deno.FileInfo) => Math.floor((info.mtime?.getTime() ?? 0) / 1000)
 
 const safeRelative = (path: string): boolean =>
   path !== "" && !path.startsWith("/") && !path.split("/").some((part) => part === ".." || part === "." || part === "")
@@ -107,8 +100,7 @@ export const applyArchive = async (
     const info = await lstatOrNull(full)
     if (info !== null && !info.isFile) await Deno.remove(full, { recursive: true })
     const current = info?.isFile === true ? info : null
-    const same = current !== null && current.size === content.length &&
-      ((options.trustMtime !== false && seconds(current) === entry.mtime) || await sameBytes(full, content))
+    const same = current !== null && current.size === content.length && await sameBytes(full, content)
     if (same) {
       if (((current.mode ?? 0) & 0o7777) !== entry.mode) await Deno.chmod(full, entry.mode)
       unchanged++

@@ -200,7 +200,6 @@ export const copyChangesOut = Effect.fn("Docker.copyChangesOut")(function* (
             under: parentOf(path),
             keep: target.keep,
             deleteMissing: false,
-            trustMtime: false,
           })
         ),
         Effect.scoped,
