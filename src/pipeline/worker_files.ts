@@ -107,9 +107,10 @@ export const copyAgentFilesIn = Effect.fn("Worker.copyAgentFilesIn")(function* (
  */
 export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: TicketId, container: string) {
   const pair = workspacePair(yield* DevvyPaths, id, container)
-  const sent = yield* (yield* ContainerCopies).push(pair, invokingOwner())
+  const copies = yield* ContainerCopies
+  const sent = yield* copies.push(pair, invokingOwner())
   if (Option.isNone(sent)) yield* copyOutOfWorker(id, container, { whole: true })
-  yield* markIfSent(yield* DockerEngine, container, Option.isNone(sent) || sent.value > 0)
+  yield* markIfSent(yield* DockerEngine, copies, container, Option.isNone(sent) || sent.value > 0)
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return
@@ -135,7 +136,10 @@ export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (
   const docker = yield* DockerEngine
   const pair = workspacePair(yield* DevvyPaths, id, container)
   const target = { ...pair, keep: workspaceKeep }
-  const listing = options.whole === true ? unknown("nothing is known of the copy") : yield* listChanges(docker, target)
+  const copies = yield* ContainerCopies
+  const listing = options.whole === true
+    ? unknown("nothing is known of the copy")
+    : yield* listChanges(docker, copies, target)
   if (listing._tag === "Listed" && listing.changed.length === 0) return false
   const workspace = yield* Effect.gen(function* () {
     if (listing._tag === "Listed") {
@@ -149,8 +153,8 @@ export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (
       `bringing the whole workspace back: ${listing._tag === "Listed" ? "too many changes" : listing.reason}`,
     )
     return yield* copyFolderOut(docker, target)
-  }).pipe(Effect.onError(() => unmark(docker, container)))
-  yield* (yield* ContainerCopies).record(pair)
+  }).pipe(Effect.onError(() => unmark(docker, copies, container)))
+  yield* copies.record(pair)
   yield* Effect.logInfo(
     `brought the workspace's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
   )

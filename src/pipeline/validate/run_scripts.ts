@@ -39,9 +39,10 @@ const validationContainer = Effect.fnUntraced(function* (id: TicketId, spec: Con
     volumes: [{ name: workspaceVolume(id).name, target: pair.containerPath }],
   })).id
   // Nothing known of the copy (after a restart): it holds the agent's latest work, which comes back first.
-  const sent = yield* (yield* ContainerCopies).push({ ...pair, container }, invokingOwner())
+  const copies = yield* ContainerCopies
+  const sent = yield* copies.push({ ...pair, container }, invokingOwner())
   if (Option.isNone(sent)) yield* copyWorkspaceOut(id, container, { whole: true })
-  yield* markIfSent(docker, container, Option.isNone(sent) || sent.value > 0)
+  yield* markIfSent(docker, copies, container, Option.isNone(sent) || sent.value > 0)
   return container
 })
 

@@ -13,6 +13,7 @@ import * as Ref from "effect/Ref"
 import { pathsTar } from "./build_context.ts"
 import { DockerEngine } from "./DockerEngine.ts"
 import { FolderCopyFailed } from "./DockerError.ts"
+import type { Marks } from "./folder_changes.ts"
 import type { Owner } from "./folder_copy.ts"
 import { type EntryShape, type Manifest, manifestChanges, manifestOf, showsEntry } from "./folder_manifest.ts"
 
@@ -103,10 +104,22 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
       return extra
     })
 
+    const marked = yield* Ref.make(new Set<string>())
+    const isMarked: Marks["isMarked"] = (container) => Ref.get(marked).pipe(Effect.map((set) => set.has(container)))
+    const setMarked: Marks["setMarked"] = (container, mark) =>
+      Ref.update(marked, (set) => {
+        const next = new Set(set)
+        if (mark) next.add(container)
+        else next.delete(container)
+        return next
+      })
+
     /** What was known of a removed container's copies, or a removed volume's. */
     const forget = (holder: string) =>
-      Ref.update(manifests, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${holder}\0`))))
+      Ref.update(manifests, (map) => new Map([...map].filter(([key]) => !key.startsWith(`${holder}\0`)))).pipe(
+        Effect.zipRight(setMarked(holder, false)),
+      )
 
-    return { record, seed, push, forget } as const
+    return { record, seed, push, forget, isMarked, setMarked } as const
   }),
 }) {}

@@ -24,25 +24,32 @@ import { type ReadEntry, readTar } from "./tar_read.ts"
 const copyMark = "/tmp/.devvy-copied"
 
 /**
- * Containers this process has set the mark in. Each exec costs ~45 ms, so the mark is set again before
- * a run only when something was sent since; after a restart every container is marked once more.
+ * The containers this process has set the mark in (ContainerCopies keeps them, and forgets a removed
+ * one). Each exec costs ~45 ms, so the mark is set again before a run only when something was sent
+ * since; after a restart every container is marked once more.
  */
-const marked = new Set<string>()
+export interface Marks {
+  readonly isMarked: (container: string) => Effect.Effect<boolean>
+  readonly setMarked: (container: string, marked: boolean) => Effect.Effect<void>
+}
 
 /** The container's copy and the host folder are the same now. */
-export const markCopied = (docker: DockerEngineShape, container: string) =>
+export const markCopied = (docker: DockerEngineShape, marks: Marks, container: string) =>
   docker.exec(container, { cmd: ["touch", copyMark] }).pipe(
-    Effect.flatMap(({ exitCode }) => Effect.sync(() => exitCode === 0 && marked.add(container))),
+    Effect.flatMap(({ exitCode }) => exitCode === 0 ? marks.setMarked(container, true) : Effect.void),
     Effect.ignore,
   )
 
 /** markCopied, unless nothing was sent into the container since this process last set its mark. */
-export const markIfSent = (docker: DockerEngineShape, container: string, sent: boolean) =>
-  sent || !marked.has(container) ? markCopied(docker, container) : Effect.void
+export const markIfSent = (docker: DockerEngineShape, marks: Marks, container: string, sent: boolean) =>
+  Effect.flatMap(
+    marks.isMarked(container),
+    (marked) => sent || !marked ? markCopied(docker, marks, container) : Effect.void,
+  )
 
 /** After a failed copy-out: the listing moved the mark past changes the host does not have. */
-export const unmark = (docker: DockerEngineShape, container: string) =>
-  Effect.sync(() => marked.delete(container)).pipe(
+export const unmark = (docker: DockerEngineShape, marks: Marks, container: string) =>
+  marks.setMarked(container, false).pipe(
     Effect.zipRight(docker.exec(container, { cmd: ["rm", "-f", copyMark] })),
     Effect.ignore,
   )
@@ -104,6 +111,7 @@ export const parseListing = (lines: ReadonlyArray<string>): Listing => {
 /** What changed in the container's folder since the mark (see above); the mark moves to now. */
 export const listChanges = Effect.fn("Docker.listChanges")(function* (
   docker: DockerEngineShape,
+  marks: Marks,
   target: CopyTarget & { readonly keep: ReadonlyArray<string> },
 ) {
   const out: Array<string> = []
@@ -113,11 +121,11 @@ export const listChanges = Effect.fn("Docker.listChanges")(function* (
     onLine: (stream, line) => Effect.sync(() => stream === "stdout" ? void out.push(line) : void (error = line)),
   }).pipe(Effect.either)
   if (run._tag === "Left") {
-    marked.delete(target.container)
+    yield* marks.setMarked(target.container, false)
     return unknown(run.left.message)
   }
   const { exitCode } = run.right
-  if (exitCode === 0 || exitCode === 3) marked.add(target.container)
+  if (exitCode === 0 || exitCode === 3) yield* marks.setMarked(target.container, true)
   if (exitCode === 3) return unknown("the container has no mark")
   if (exitCode !== 0) return unknown(`the listing exited with ${exitCode}: ${error}`)
   const listing = parseListing(out)
