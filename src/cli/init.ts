@@ -17,7 +17,8 @@ const options = {
   pat: text("pat", "Azure DevOps personal access token (Code: read & write)"),
   githubToken: text(
     "github-token",
-    "GitHub token (fine-grained: Contents, Pull requests, Issues read & write; classic: repo); else GH_TOKEN or gh",
+    "GitHub token (fine-grained: Contents, Pull requests, Issues read & write; classic: repo); else GH_TOKEN " +
+      "(GH_ENTERPRISE_TOKEN on Enterprise Server) or gh",
   ),
   githubApiUrl: text(
     "github-api-url",

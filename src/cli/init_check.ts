@@ -59,14 +59,14 @@ export const checkGitHub = (values: ConfigValues, current: AppConfigShape) =>
     )
     const given = values["github.token"]
     const resolved = yield* token.resolveToken(
-      given === undefined ? current.github.token : Option.some(Redacted.make(given)),
+      given === undefined ? token.configuredToken(current.github, apiUrl) : Option.some(Redacted.make(given)),
       apiUrl,
       yield* token.ghAuthToken,
     )
     if (Option.isNone(resolved)) {
       return yield* new UsageError({
-        detail:
-          "--check needs a GitHub token: --github-token, GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`",
+        detail: `--check needs a GitHub token: --github-token, ${token.tokenEnvFor(apiUrl).join(", ")}, or sign in ` +
+          `with ${token.ghLoginFor(apiUrl)}`,
       })
     }
     const repo = values.repo_url === undefined ? undefined : parseRepoUrl(values.repo_url, { githubApiUrl: apiUrl })

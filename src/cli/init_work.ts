@@ -8,6 +8,7 @@ import * as Redacted from "effect/Redacted"
 import { AppConfig, type AppConfigShape } from "../services/config/AppConfig.ts"
 import { DevvyPaths } from "../services/config/DevvyPaths.ts"
 import { parseRepoUrl } from "../services/forge/repo_url.ts"
+import { tokenEnvFor } from "../services/forge/github/token.ts"
 import { type ConfigValues, writeConfig } from "../services/config/write_config.ts"
 import type { InitFlags } from "./init.ts"
 import { checkAzureDevOps, checkGitHub } from "./init_check.ts"
@@ -116,12 +117,13 @@ const forgeValues = (forge: ForgeChoice, flags: InitFlags, current: AppConfigSha
         optionalText("GitHub API URL (Enterprise Server: https://HOST/api/v3)", Option.some(current.github.apiUrl)),
         undefined,
       )
+      const api = filled(apiUrl)
+      const env = tokenEnvFor(api ?? current.github.apiUrl).join(", ")
       const token = yield* ask(
         Option.map(flags.githubToken, Redacted.make),
-        Prompt.password({ message: "GitHub token (Enter to keep, or to use GH_TOKEN, GITHUB_TOKEN or gh)" }),
+        Prompt.password({ message: `GitHub token (Enter to keep, or to use ${env} or gh)` }),
         undefined,
       )
-      const api = filled(apiUrl)
       return {
         // The default is not written down, so a later change of default reaches this user too.
         "github.api_url": api === undefined || api.replace(/\/+$/, "") === "https://api.github.com" ? undefined : api,

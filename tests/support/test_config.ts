@@ -13,6 +13,8 @@ export const testConfig = (
   ado: { orgUrl: Option.none(), project: Option.none(), pat: Option.none(), watchTag: "devvy", ...sections.ado },
   github: {
     token: Option.none(),
+    // A token given here stands for the file's, which every host reads when its variables are unset.
+    enterpriseToken: sections.github?.token ?? Option.none(),
     apiUrl: "https://api.github.com",
     trustedAssociations: ["OWNER", "MEMBER", "COLLABORATOR"],
     watchLabel: "devvy",

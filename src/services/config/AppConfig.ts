@@ -9,7 +9,7 @@ import type * as Redacted from "effect/Redacted"
 import * as os from "node:os"
 import * as path from "node:path"
 import { DevvyPaths } from "./DevvyPaths.ts"
-import { configKeys, decodeConfigFile, parseToml, setKey } from "./ConfigFile.ts"
+import { configKeys, decodeConfigFile, githubTokenEnv, parseToml, setKey } from "./ConfigFile.ts"
 import { ConfigMissing, ConfigRequired } from "./ConfigError.ts"
 
 /** The settings devvy runs with: the file, with environment variables laid over it, defaults filled in. */
@@ -27,8 +27,10 @@ export interface AppConfigShape {
     readonly watchTag: string
   }
   readonly github: {
-    /** From the file or DEVVY_GITHUB_TOKEN/GH_TOKEN/GITHUB_TOKEN; `gh auth token` is asked only when a forge needs it. */
+    /** github.com's: from the file or DEVVY_GITHUB_TOKEN/GH_TOKEN/GITHUB_TOKEN; gh is asked only when a forge needs it. */
     readonly token: Option.Option<Redacted.Redacted<string>>
+    /** An Enterprise Server host's: from the file or DEVVY_GITHUB_TOKEN/GH_ENTERPRISE_TOKEN/GITHUB_ENTERPRISE_TOKEN. */
+    readonly enterpriseToken: Option.Option<Redacted.Redacted<string>>
     /** Without a trailing slash. */
     readonly apiUrl: string
     readonly trustedAssociations: ReadonlyArray<string>
@@ -72,6 +74,26 @@ const fromEnv = (kind: "string" | "number" | "list", value: string): unknown =>
     ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
     : value
 
+/** Lays the first set variable of each key over the table; decodes it, errors naming where a value came from. */
+const overlayAndDecode = (table: Record<string, unknown>, keys: typeof configKeys, path: string) =>
+  Effect.gen(function* () {
+    const fromEnvironment = new Map<string, string>()
+    for (const { key, env, kind } of keys) {
+      for (const name of env) {
+        const value = yield* Config.option(Config.string(name)).pipe(Effect.orDie)
+        if (Option.isSome(value)) {
+          setKey(table, key, fromEnv(kind, value.value))
+          fromEnvironment.set(key, name)
+          break
+        }
+      }
+    }
+    return yield* decodeConfigFile(table, (key) => {
+      const env = fromEnvironment.get(key)
+      return env ? `environment variable ${env}` : path
+    })
+  })
+
 export const loadConfig = Effect.fn("Config.load")(function* () {
   const fs = yield* FileSystem
   const paths = yield* DevvyPaths
@@ -79,23 +101,16 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
   const raw: Record<string, unknown> = fileFound
     ? yield* parseToml(paths.config, yield* fs.readFileString(paths.config).pipe(Effect.orDie))
     : {}
+  // Taken before the environment is laid over it: an Enterprise Server host reads other variables over it.
+  const section = raw.github
+  const fileToken = typeof section === "object" && section !== null && "token" in section ? section.token : undefined
 
-  const fromEnvironment = new Map<string, string>()
-  for (const { key, env, kind } of configKeys) {
-    for (const name of env) {
-      const value = yield* Config.option(Config.string(name)).pipe(Effect.orDie)
-      if (Option.isSome(value)) {
-        setKey(raw, key, fromEnv(kind, value.value))
-        fromEnvironment.set(key, name)
-        break
-      }
-    }
-  }
-
-  const file = yield* decodeConfigFile(raw, (key) => {
-    const env = fromEnvironment.get(key)
-    return env ? `environment variable ${env}` : paths.config
-  })
+  const file = yield* overlayAndDecode(raw, configKeys, paths.config)
+  const enterprise = yield* overlayAndDecode(
+    { github: fileToken === undefined ? {} : { token: fileToken } },
+    [{ key: "github.token", env: githubTokenEnv.enterpriseServer, kind: "string" }],
+    paths.config,
+  )
 
   // Docker's own client variables, read as the docker CLI reads them: any non-empty DOCKER_TLS_VERIFY.
   const tlsVerify = yield* Config.string("DOCKER_TLS_VERIFY").pipe(Config.withDefault(""), Effect.orDie)
@@ -120,6 +135,7 @@ export const loadConfig = Effect.fn("Config.load")(function* () {
     },
     github: {
       token: Option.fromNullable(file.github?.token),
+      enterpriseToken: Option.fromNullable(enterprise.github?.token),
       apiUrl: (file.github?.api_url ?? "https://api.github.com").replace(/\/+$/, ""),
       trustedAssociations: file.github?.trusted_associations?.map((a) => a.toUpperCase()) ??
         ["OWNER", "MEMBER", "COLLABORATOR"],
@@ -157,13 +173,13 @@ export const requireSetting = <A>(
   config: AppConfigShape,
   key: string,
   value: Option.Option<A>,
+  /** Where else it may come from, when that depends on more than the key (github.token's on Enterprise Server). */
+  env: string = configKeys.find((k) => k.key === key)?.env.join(" or ") ?? key,
 ): Effect.Effect<A, ConfigMissing | ConfigRequired> =>
   Option.match(value, {
     onSome: Effect.succeed,
-    onNone: () => {
-      const env = configKeys.find((k) => k.key === key)?.env.join(" or ") ?? key
-      return config.fileFound
+    onNone: () =>
+      config.fileFound
         ? Effect.fail(new ConfigRequired({ path: config.path, key, env }))
-        : Effect.fail(new ConfigMissing({ path: config.path }))
-    },
+        : Effect.fail(new ConfigMissing({ path: config.path })),
   })

@@ -114,6 +114,15 @@ export type ConfigFile = typeof ConfigFile.Type
 type Kind = "string" | "number" | "list"
 
 /**
+ * github.token's environment variables, first match wins, as the gh CLI reads them: GH_TOKEN and GITHUB_TOKEN
+ * are github.com's, and an Enterprise Server host has its own pair, so a github.com token never goes there.
+ */
+export const githubTokenEnv = {
+  githubCom: ["DEVVY_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
+  enterpriseServer: ["DEVVY_GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"],
+} as const
+
+/**
  * Every key with the environment variables that override it, first match wins. The names SPEC §3
  * documents come first; every other key gets DEVVY_<SECTION>_<KEY>.
  */
@@ -127,7 +136,7 @@ export const configKeys: ReadonlyArray<
   { key: "ado.project", env: ["DEVVY_ADO_PROJECT"], kind: "string" },
   { key: "ado.pat", env: ["DEVVY_ADO_PAT", "AZURE_DEVOPS_EXT_PAT"], kind: "string" },
   { key: "ado.watch_tag", env: ["DEVVY_ADO_WATCH_TAG"], kind: "string" },
-  { key: "github.token", env: ["DEVVY_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"], kind: "string" },
+  { key: "github.token", env: githubTokenEnv.githubCom, kind: "string" },
   { key: "github.api_url", env: ["DEVVY_GITHUB_API_URL"], kind: "string" },
   { key: "github.trusted_associations", env: ["DEVVY_GITHUB_TRUSTED_ASSOCIATIONS"], kind: "list" },
   { key: "github.watch_label", env: ["DEVVY_GITHUB_WATCH_LABEL"], kind: "string" },

@@ -15,7 +15,7 @@ import { makeWorkItems } from "./ado/WorkItems.ts"
 import type { ForgeError } from "./ForgeError.ts"
 import { watchCondition } from "./ado/wiql.ts"
 import { makeIssues } from "./github/Issues.ts"
-import { ghAuthToken, resolveToken } from "./github/token.ts"
+import { ghAuthToken, requireToken } from "./github/token.ts"
 import { githubWeb, parseRepoUrl, repoUrlHints } from "./repo_url.ts"
 import {
   IssueRef,
@@ -179,11 +179,7 @@ const githubRepository = (config: AppConfigShape, repoUrl: string | undefined) =
 const issuesFor = (ref: { readonly apiUrl: string; readonly owner: string; readonly repo: string }) =>
   Effect.gen(function* () {
     const config = yield* AppConfig
-    const token = yield* requireSetting(
-      config,
-      "github.token",
-      yield* resolveToken(config.github.token, ref.apiUrl, yield* ghAuthToken),
-    )
+    const token = yield* requireToken(config, ref.apiUrl, yield* ghAuthToken)
     return yield* makeIssues({ apiUrl: ref.apiUrl, owner: ref.owner, repo: ref.repo, token })
   })
 

@@ -6,7 +6,7 @@ import * as Encoding from "effect/Encoding"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { AppConfig, requireSetting } from "../../config/AppConfig.ts"
+import { AppConfig } from "../../config/AppConfig.ts"
 import type { ConfigMissing, ConfigRequired } from "../../config/ConfigError.ts"
 import { Forge, type NewPullRequest, Repository } from "../Forge.ts"
 import { type ForgeError, ForgeNotFound } from "../ForgeError.ts"
@@ -23,7 +23,7 @@ import {
   GitHubReviewComment,
   GitHubUser,
 } from "./schemas.ts"
-import { type GhAuthToken, ghAuthToken, resolveToken } from "./token.ts"
+import { type GhAuthToken, ghAuthToken, requireToken } from "./token.ts"
 
 export interface GitHubForgeOptions {
   /** `https://api.github.com` or `https://HOST/api/v3`, without a trailing slash. */
@@ -234,7 +234,7 @@ export const make = Effect.fn("GitHubForge.make")(function* (options: GitHubForg
 
 /**
  * The forge for a ticket's GitHub repository, its URL already parsed. The token comes from the
- * configuration (environment over file), else from `gh auth token` for the API's host; `gh` is injectable
+ * configuration for the API's host (environment over file), else from `gh auth token` for it; `gh` is injectable
  * for tests.
  */
 export const layer = (
@@ -245,11 +245,7 @@ export const layer = (
     Forge,
     Effect.gen(function* () {
       const config = yield* AppConfig
-      const token = yield* requireSetting(
-        config,
-        "github.token",
-        yield* resolveToken(config.github.token, repo.apiUrl, gh ?? (yield* ghAuthToken)),
-      )
+      const token = yield* requireToken(config, repo.apiUrl, gh ?? (yield* ghAuthToken))
       return yield* make({
         apiUrl: repo.apiUrl,
         owner: repo.owner,

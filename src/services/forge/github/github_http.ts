@@ -16,13 +16,14 @@ import * as Schema from "effect/Schema"
 import { ForgeAuthFailed, type ForgeError, ForgeNotFound, ForgeRejected } from "../ForgeError.ts"
 import { decodeAnswer, type ForgeRequest, sendRetrying, Transient, unreadable } from "../forge_http.ts"
 import { GitHubError } from "./schemas.ts"
+import { tokenSourcesFor } from "./token.ts"
 
 export const API_VERSION = "2022-11-28"
 const USER_AGENT = "devvy"
 
-export const AUTH_HINT =
-  "check the token (github.token, DEVVY_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN or `gh auth login`): " +
-  "it may be mistyped, expired or revoked"
+/** The places a token for this API comes from, so the fix is made where the token was found. */
+const authHint = (apiUrl: string) =>
+  `check the token (${tokenSourcesFor(apiUrl)}): it may be mistyped, expired or revoked`
 const ACCESS_HINT = "the repository does not exist, or the token cannot see it (a fine-grained token must be " +
   "granted this repository; a classic one needs the repo scope)"
 
@@ -122,7 +123,7 @@ export const makeGitHubHttp = Effect.fnUntraced(function* (options: {
   const classify = <A, I>(request: GitHubRequest<A, I>, url: string, response: HttpClientResponse) =>
     Effect.gen(function* () {
       const { status } = response
-      if (status === 401) return yield* new ForgeAuthFailed({ url, hint: AUTH_HINT })
+      if (status === 401) return yield* new ForgeAuthFailed({ url, hint: authHint(options.apiUrl) })
       if (status === 403 || status === 429) {
         const error = yield* readError(response)
         const wait = statedWait(response, yield* Clock.currentTimeMillis)

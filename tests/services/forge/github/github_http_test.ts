@@ -1,5 +1,6 @@
 import assert from "node:assert/strict"
-import { Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { make } from "../../../../src/services/forge/github/GitHubForge.ts"
 import { it } from "../../../support/effect_test.ts"
 import { forgeOver, makeFake, prPayload, repoPayload, TOKEN, user } from "./fake_github.ts"
 
@@ -112,8 +113,37 @@ it.effect(
       const error = yield* Effect.flip(forge.pullRequest(1))
       assert.equal(error._tag, "ForgeAuthFailed")
       assert.match(error.message, /authentication failed .* check the token/)
+      assert.match(
+        error.message,
+        /DEVVY_GITHUB_TOKEN, GH_TOKEN, GITHUB_TOKEN or `gh auth login --hostname github\.com`/,
+      )
       assert.ok(!error.message.includes(TOKEN))
       assert.equal(calls(), 1)
+    }),
+  Layer.empty,
+)
+
+it.effect(
+  "a 401 from an Enterprise Server names that host's token variables, not github.com's",
+  () =>
+    Effect.gen(function* () {
+      const fake = makeFake()
+      fake.on("GET", "/api/v3/user", { status: 401, body: { message: "Bad credentials" } })
+      const forge = yield* make({
+        apiUrl: "https://ghe.corp.example/api/v3",
+        owner: "octo",
+        repo: "web",
+        cloneUrl: "https://ghe.corp.example/octo/web.git",
+        token: Redacted.make(TOKEN),
+        trustedAssociations: ["OWNER"],
+      }).pipe(Effect.provide(fake.layer))
+      const error = yield* Effect.flip(forge.identity)
+      assert.equal(error._tag, "ForgeAuthFailed")
+      assert.match(
+        error.message,
+        /GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN or `gh auth login --hostname ghe\.corp\.example`/,
+      )
+      assert.doesNotMatch(error.message, /GH_TOKEN/)
     }),
   Layer.empty,
 )
