@@ -40,12 +40,17 @@ const rawHeader = (name: string, prefix: string, flag: string, entry: EntryHeade
   writeOctal(block, 116, 8, entry.gid ?? 0)
   writeOctal(block, 124, 12, size)
   writeOctal(block, 136, 12, entry.mtime ?? 0)
-  block.fill(0x20, 148, 156)
   writeString(block, 156, 1, flag)
   writeString(block, 157, 100, entry.linkTarget ?? "")
   writeString(block, 257, 6, "ustar")
   writeString(block, 263, 2, "00")
   writeString(block, 345, 155, prefix)
+  return sealed(block)
+}
+
+/** The header block with its checksum written: the sum of its bytes, the checksum field counted as spaces. */
+export const sealed = (block: Uint8Array): Uint8Array => {
+  block.fill(0x20, 148, 156)
   const sum = block.reduce((total, byte) => total + byte, 0)
   writeString(block, 148, 8, sum.toString(8).padStart(6, "0") + "\0 ")
   return block

@@ -4,8 +4,8 @@
  * on the way, so the caller knows what the container got. Content is passed on in pieces, never held.
  * The end-of-archive blocks are not: the caller may add entries, and then writes the end.
  */
-import { BLOCK } from "./tar.ts"
-import { ChunkReader, numeric, paxRecords, type ReadEntry, text } from "./tar_read.ts"
+import { BLOCK, sealed } from "./tar.ts"
+import { ChunkReader, numeric, paxRecords, type ReadEntry, text, typeOf } from "./tar_read.ts"
 
 /** An entry as it was sent: its type, mode and size, without the content. */
 export interface SentEntry {
@@ -30,19 +30,7 @@ const reowned = (header: Uint8Array, owner: { readonly uid: number; readonly gid
   writeOctal(block, 108, 8, owner.uid)
   writeOctal(block, 116, 8, owner.gid)
   block.fill(0, 265, 265 + 64)
-  block.fill(0x20, 148, 156)
-  const sum = block.reduce((total, byte) => total + byte, 0)
-  block.set(encoder.encode(sum.toString(8).padStart(6, "0") + "\0 "), 148)
-  return block
-}
-
-const typeOf: Record<string, SentEntry["type"]> = {
-  "0": "file",
-  "\0": "file",
-  "7": "file",
-  "1": "hardlink",
-  "2": "symlink",
-  "5": "directory",
+  return sealed(block)
 }
 
 export async function* reownTar(

@@ -86,7 +86,8 @@ export const paxRecords = (data: Uint8Array): Map<string, string> => {
   return records
 }
 
-const typeOf: Record<string, ReadEntry["type"]> = {
+/** An entry's type by its header's type flag; other flags (devices, fifos) have none. */
+export const typeOf: Record<string, ReadEntry["type"]> = {
   "0": "file",
   "\0": "file",
   "": "file",

@@ -79,19 +79,20 @@ const gitEnv = (invocation: GitInvocation): Record<string, string> => {
 
 const collect = <E>(stream: Stream.Stream<Uint8Array, E>) => stream.pipe(Stream.decodeText(), Stream.mkString)
 
+const gitCommand = (invocation: GitInvocation) =>
+  Command.make("git", ...invocation.args).pipe(
+    Command.workingDirectory(invocation.cwd),
+    Command.env(gitEnv(invocation)),
+    // Closed stdin: nothing git runs for us may wait on the terminal.
+    Command.stdin(Stream.empty),
+  )
+
 /** Runs git and returns what it said, whatever its exit code; only a git that cannot start is a failure. */
 export const runGit = (invocation: GitInvocation): Effect.Effect<GitOutput, GitFailed, CommandExecutor> => {
   const auth = invocation.auth ?? Option.none()
   const subcommand = invocation.args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? "git"
   return Effect.gen(function* () {
-    const executor = yield* CommandExecutor
-    const command = Command.make("git", ...invocation.args).pipe(
-      Command.workingDirectory(invocation.cwd),
-      Command.env(gitEnv(invocation)),
-      // Closed stdin: nothing git runs for us may wait on the terminal.
-      Command.stdin(Stream.empty),
-    )
-    const process = yield* executor.start(command)
+    const process = yield* (yield* CommandExecutor).start(gitCommand(invocation))
     const [exitCode, stdout, stderr] = yield* Effect.all(
       [process.exitCode, collect(process.stdout), collect(process.stderr)],
       { concurrency: "unbounded" },
@@ -131,13 +132,7 @@ export const git = (invocation: GitInvocation): Effect.Effect<string, GitFailed,
  */
 export const gitStream = (invocation: GitInvocation) =>
   Effect.gen(function* () {
-    const executor = yield* CommandExecutor
-    const command = Command.make("git", ...invocation.args).pipe(
-      Command.workingDirectory(invocation.cwd),
-      Command.env(gitEnv(invocation)),
-      Command.stdin(Stream.empty),
-    )
-    const process = yield* executor.start(command)
+    const process = yield* (yield* CommandExecutor).start(gitCommand(invocation))
     const stderr = yield* Effect.forkScoped(collect(process.stderr))
     const stdout = yield* Stream.toReadableStreamEffect(process.stdout)
     const done = Effect.gen(function* () {
