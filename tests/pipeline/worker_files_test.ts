@@ -14,6 +14,7 @@ import { workerPaths } from "../../src/services/agent/credentials.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { copyFolderOut } from "../../src/services/docker/folder_copy.ts"
 import { it } from "../support/effect_test.ts"
+import { snapshot } from "../support/folder_snapshot.ts"
 import { turn } from "../support/mock_model/turns.ts"
 import { newTicket, ticketHome } from "./support/ticket_harness.ts"
 
@@ -103,26 +104,6 @@ it.live(
     }),
   { sanitizeOps: false, sanitizeResources: false },
 )
-
-/** Every path under `root` but .git: its type, mode and content or link target. */
-const snapshot = (root: string) => {
-  const seen = new Map<string, string>()
-  const visit = (dir: string) => {
-    for (const name of fs.readdirSync(path.join(root, dir)).sort()) {
-      const rel = dir === "" ? name : `${dir}/${name}`
-      if (rel === ".git") continue
-      const full = path.join(root, rel)
-      const info = fs.lstatSync(full)
-      const mode = (info.mode & 0o7777).toString(8)
-      if (info.isSymbolicLink()) seen.set(rel, `link ${fs.readlinkSync(full)}`)
-      else if (info.isDirectory()) seen.set(rel, `dir ${mode}`)
-      else seen.set(rel, `file ${mode} ${fs.readFileSync(full, "utf8")}`)
-      if (info.isDirectory()) visit(rel)
-    }
-  }
-  visit("")
-  return seen
-}
 
 const oddName = "with space\nand newline.txt"
 

@@ -11,6 +11,7 @@ import { TicketId } from "../../../src/domain/TicketId.ts"
 import { readTar } from "../../../src/services/docker/tar_read.ts"
 import { Workspace } from "../../../src/services/workspace/Workspace.ts"
 import { it } from "../../support/effect_test.ts"
+import { describeEntry, snapshot } from "../../support/folder_snapshot.ts"
 import { commitFiles, gitIn, makeRepo, workspaceLayer } from "../../support/git_fixtures.ts"
 import { makeTempDir } from "../../support/temp_home.ts"
 
@@ -33,22 +34,6 @@ const setup = Effect.gen(function* () {
   const input = { id, url: remote, auth: none, defaultBranch: "main" }
   return { root, remote, workspace, input, dir: path.join(home, "workspaces", id) }
 })
-
-/** Every path of the working tree, .git left out, with its content or link target and its mode. */
-const treeOf = (dir: string, sub = ""): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const name of fs.readdirSync(path.join(dir, sub)).sort()) {
-    const rel = sub === "" ? name : `${sub}/${name}`
-    if (rel === ".git") continue
-    const full = path.join(dir, rel)
-    const info = fs.lstatSync(full)
-    const mode = (info.mode & 0o7777).toString(8)
-    if (info.isDirectory()) Object.assign(out, { [rel]: `dir ${mode}` }, treeOf(dir, rel))
-    else if (info.isSymbolicLink()) out[rel] = `link ${fs.readlinkSync(full)}`
-    else out[rel] = `${fs.readFileSync(full, "utf8")} ${mode}`
-  }
-  return out
-}
 
 it.live("a clone without checkout has the history and no files, and the branch is written from where it starts", () =>
   Effect.gen(function* () {
@@ -96,26 +81,23 @@ it.live(
       const { workspace, input, dir } = yield* setup
       const cloned = yield* workspace.clone(input, { checkout: false })
       const start = yield* workspace.branchStart(id, "main")
-      const archived: Record<string, string> = {}
+      const archived = new Map<string, string>()
       yield* Effect.scoped(Effect.gen(function* () {
         const tar = yield* workspace.archive(id, start, "workspace")
         const entries = yield* Effect.promise(() => Array.fromAsync(readTar(tar.stdout)))
         yield* tar.done
         for (const entry of entries) {
           const rel = entry.path.replace(/^workspace\/?/, "")
-          if (rel === "") continue
-          const mode = entry.mode.toString(8)
-          archived[rel] = entry.type === "directory"
-            ? `dir ${mode}`
-            : entry.type === "symlink"
-            ? `link ${entry.linkTarget}`
-            : `${new TextDecoder().decode(entry.content)} ${mode}`
+          if (rel === "" || entry.type === "hardlink") continue
+          const body = entry.type === "symlink" ? entry.linkTarget : new TextDecoder().decode(entry.content)
+          archived.set(rel, describeEntry(entry.type, entry.mode, body))
         }
       }))
       yield* workspace.settle(input, cloned)
-      assert.equal(archived["secret.txt"], `left out of archives by default\n ${(0o666 & ~Deno.umask()).toString(8)}`)
-      assert.match(archived["version.txt"], /^\$Format:%H\$\n/)
-      assert.deepEqual(archived, treeOf(dir))
+      const mode = (0o666 & ~Deno.umask()).toString(8)
+      assert.equal(archived.get("secret.txt"), `file ${mode} left out of archives by default\n`)
+      assert.equal(archived.get("version.txt"), `file ${mode} $Format:%H$\n`)
+      assert.deepEqual([...archived].sort(), [...snapshot(dir)].sort())
     }),
 )
 
