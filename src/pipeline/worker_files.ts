@@ -15,13 +15,14 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { join } from "node:path"
 import type { TicketId } from "../domain/TicketId.ts"
 import { AgentCredentials } from "../services/agent/AgentCredentials.ts"
 import { agentDir, type AgentMounts, authCopy, workerPaths } from "../services/agent/credentials.ts"
 import { AppConfig } from "../services/config/AppConfig.ts"
 import { DevvyPaths, workspaceDir } from "../services/config/DevvyPaths.ts"
 import { ContainerCopies } from "../services/docker/ContainerCopies.ts"
-import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import { DockerEngine, type DockerEngineShape } from "../services/docker/DockerEngine.ts"
 import { FolderCopyFailed } from "../services/docker/DockerError.ts"
 import { copyChangesOut, listChanges, markIfSent, unknown, unmark } from "../services/docker/folder_changes.ts"
 import { copyFilesIn, copyFolderIn, copyFolderOut, type FileCopy } from "../services/docker/folder_copy.ts"
@@ -63,6 +64,8 @@ export const workspaceVolume = (id: TicketId) => ({
  * again (`git add` of files it hashes anew), which must not send thousands of them to the worker again.
  */
 const gitObject = /^\.git\/objects\/(?:[0-9a-f]{2}\/[0-9a-f]{38,62}|pack\/pack-[0-9a-f]{40,64}\.(?:pack|idx|rev))$/
+
+export type WorkspacePair = ReturnType<typeof workspacePair>
 
 export const workspacePair = (paths: DevvyPaths["Type"], id: TicketId, container: string) => ({
   container,
@@ -154,11 +157,35 @@ export const copyWorkspaceOut = Effect.fn("Workspace.copyOut")(function* (
     )
     return yield* copyFolderOut(docker, target)
   }).pipe(Effect.onError(() => unmark(docker, copies, container)))
+  if (options.whole === true) yield* replaceGitCopy(docker, pair)
   yield* copies.record(pair)
   yield* Effect.logInfo(
     `brought the workspace's changes back: ${workspace.written} written, ${workspace.deleted} deleted`,
   )
   return true
+})
+
+/**
+ * After a restart the copy's .git may be older than this host's (a commit devvy made after the last sync
+ * before the crash), which no later sync would mend: it is replaced by this host's whole.
+ */
+const replaceGitCopy = Effect.fnUntraced(function* (docker: DockerEngineShape, pair: WorkspacePair) {
+  const git = `${pair.containerPath}/.git`
+  const { exitCode } = yield* docker.exec(pair.container, { cmd: ["rm", "-rf", "--", git] })
+  if (exitCode !== 0) {
+    return yield* new FolderCopyFailed({
+      direction: "into",
+      container: pair.container,
+      path: git,
+      detail: `removing the old copy exited with ${exitCode}`,
+    })
+  }
+  yield* copyFolderIn(docker, {
+    container: pair.container,
+    hostDir: join(pair.hostDir, ".git"),
+    containerPath: git,
+    owner: invokingOwner(),
+  })
 })
 
 /**

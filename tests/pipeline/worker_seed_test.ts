@@ -9,7 +9,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { prepareEnv } from "../../src/pipeline/prepare_env.ts"
 import { ensureWorker } from "../../src/pipeline/worker.ts"
-import { invokingOwner, workspacePair, workspaceVolume } from "../../src/pipeline/worker_files.ts"
+import { invokingOwner, prepareWorkerRun, workspacePair, workspaceVolume } from "../../src/pipeline/worker_files.ts"
 import { DevvyPaths } from "../../src/services/config/DevvyPaths.ts"
 import { LocalForge } from "../../src/services/forge/local/LocalForge.ts"
 import { ContainerCopies } from "../../src/services/docker/ContainerCopies.ts"
@@ -158,6 +158,38 @@ it.live(
         assert.notEqual(worker, stale)
         assert.equal(fs.existsSync(path.join(prepared.path, "half.txt")), false, "nothing came back from it")
         assert.equal(fs.readFileSync(path.join(prepared.path, "src", "deep", "a.txt"), "utf8"), "a\n")
+      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
+    }),
+  { sanitizeOps: false, sanitizeResources: false },
+)
+
+it.live(
+  "after a restart, the worker's copy of .git is replaced by the host's, so a commit made since the last sync is in it",
+  () =>
+    Effect.gen(function* () {
+      const { repo, pipeline } = yield* ticketHome(() => turn.text("unused"))
+      const url = origin(repo)
+      yield* Effect.gen(function* () {
+        const workspace = yield* Workspace
+        const ticket = yield* newTicket(url)
+        const prepared = yield* workspace.prepare({ id: ticket.id, url, auth: Option.none(), defaultBranch: "main" })
+        const worker = yield* ensureWorker(ticket.id)
+        // devvy commits on this host what the worker already has; then the process dies before the next sync.
+        gitSync(prepared.path, [
+          "-c",
+          "user.name=d",
+          "-c",
+          "user.email=d@d",
+          "commit",
+          "--allow-empty",
+          "-qm",
+          "on the host",
+        ])
+        yield* prepareWorkerRun(ticket.id, worker).pipe(Effect.provide(ContainerCopies.Default))
+        assert.deepEqual(
+          yield* inWorker(worker, "git -C /workspace log -1 --format=%s && git -C /workspace status --porcelain"),
+          ["on the host"],
+        )
       }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
     }),
   { sanitizeOps: false, sanitizeResources: false },
