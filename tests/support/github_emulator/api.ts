@@ -129,6 +129,8 @@ export interface GithubEmulator {
       readonly body?: string
       readonly labels?: ReadonlyArray<string>
       readonly by?: Actor
+      /** Defaults to open. */
+      readonly state?: "open" | "closed"
     },
   ) => Effect.Effect<number>
   /** Scripted people, as in GitHub's web UI. Comment functions return the new comment's id. */

@@ -57,14 +57,16 @@ export const testControls = (
     reviewComments: (repo, n) => ofIssue(state.reviewComments, repo, n),
     reviews: (repo, n) => ofIssue(state.reviews, repo, n),
     createIssue: (repo, issue) =>
-      Effect.sync(() =>
-        state.addIssue(repoOf(repo), {
+      Effect.sync(() => {
+        const added = state.addIssue(repoOf(repo), {
           title: issue.title,
           body: issue.body ?? "",
           author: author(issue.by),
           labels: issue.labels ?? [],
-        }).number
-      ),
+        })
+        if (issue.state === "closed") state.setState(added, "closed")
+        return added.number
+      }),
     review: {
       lineComment: (repo, n, comment) =>
         Effect.promise(async () =>

@@ -21,7 +21,7 @@
  *
  * Tests play people through `review` (line comments, replies, issue comments, reviews, each with a login,
  * `type` and `author_association`; merge with a real git merge; close), CI through `checks` (a commit with
- * nothing injected passes its `defaultChecks`), and open issues with `createIssue`.
+ * nothing injected passes its `defaultChecks`), and open (or closed) issues with `createIssue`.
  */
 import { Effect, type Scope } from "effect"
 import { makeTempDir } from "../temp_home.ts"
