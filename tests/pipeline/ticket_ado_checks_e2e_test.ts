@@ -1,6 +1,7 @@
 /**
  * FIX_CHECKS end to end on Azure DevOps: the real pipeline (Docker, opencode, git) against the emulator,
- * whose build validation fails on the pull request's head with a log the test writes.
+ * whose build validation fails on the pull request's head with a log the test writes, or on which another
+ * service posts a failed status.
  */
 import assert from "node:assert/strict"
 import { Effect, Fiber, Schedule } from "effect"
@@ -87,6 +88,57 @@ it.live(
         assert.ok(fixLines.some((m) => m.includes("a sentence must end with a full stop")))
         assert.equal((yield* (yield* CheckRounds).get(ticket.id)).used, 1)
         assert.deepEqual(yield* noticesOn(ado, done.prNumber ?? 0), [])
+      }).pipe(Effect.provide(pipeline()))
+    }),
+  options,
+)
+
+it.live(
+  "a failed status another service posted on the PR reaches the agent, the fix is pushed, the service passes it and the PR merges",
+  () =>
+    Effect.gen(function* () {
+      const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
+      const { pipeline, model } = yield* ticketHome({
+        implement: { "hello.txt": "hello\n" },
+        checkFixes: [{ "hello.txt": "hello.\n" }],
+      }, { DEVVY_ADO_PAT: pat })
+      const gate = { name: "quality-gate", genre: "sonarcloud" }
+      const targetUrl = "https://sonar.example.invalid/dashboard?id=web"
+      yield* Effect.gen(function* () {
+        const ticket = yield* newTicket(ado.repoUrl("web"))
+        const ci = Effect.gen(function* () {
+          const pr = yield* awaitReview(ticket.id)
+          // The service fails the head it first sees and passes every later one, each on its iteration.
+          let first: number | undefined
+          yield* ado.statuses.service(pr, (iteration) => {
+            first ??= iteration.id
+            return iteration.id === first
+              ? { state: "failed", context: gate, description: "hello.txt must end with a full stop", targetUrl }
+              : { state: "succeeded", context: gate, description: "Quality gate passed", targetUrl }
+          })
+          yield* untilTransitions(ticket.id, "FIX_CHECKS", "VALIDATE")
+          yield* untilTransitions(ticket.id, "VALIDATE", "WAIT_FOR_REVIEW")
+          yield* ado.review.complete(pr)
+        })
+        const log = transitionLog()
+        const [done] = yield* Effect.all([driveTicket(ticket.id, log.record), ci], { concurrency: 2 })
+        assert.equal(done.state, "MERGED")
+        assert.ok(log.seen.includes("WAIT_FOR_REVIEW→FIX_CHECKS"), log.seen.join(" "))
+        assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")
+        assert.equal(fixCommits(yield* subjects(ado, "main")).length, 1)
+        // The build policy stayed green throughout: only the status failed.
+        const builds = yield* ado.pipeline.builds(done.prNumber ?? 0)
+        assert.ok(builds.every((b) => b.result === "succeeded"))
+
+        const prompt = model.requests.map((r) => r.lastUserText).find((t) => t.includes("CI checks failed"))
+        assert.ok(prompt !== undefined)
+        assert.match(prompt, /Failed: sonarcloud\/quality-gate\./)
+        assert.match(prompt, /hello\.txt must end with a full stop/)
+        assert.ok(prompt.includes(targetUrl))
+        assert.equal((yield* (yield* CheckRounds).get(ticket.id)).used, 1)
+        const iterations = yield* ado.statuses.iterations(done.prNumber ?? 0)
+        const statuses = yield* ado.statuses.list(done.prNumber ?? 0)
+        assert.deepEqual(statuses.map((s) => [s.iterationId, s.state]).at(-1), [iterations.at(-1)?.id, "succeeded"])
       }).pipe(Effect.provide(pipeline()))
     }),
   options,

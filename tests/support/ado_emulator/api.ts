@@ -4,6 +4,7 @@ import type { MergeOutcome, RepoSource } from "../git_server/git.ts"
 import type { IdentityRef, PullRequestRecord, ThreadRecord, WorkItemRecord } from "./model.ts"
 import type { NewWorkItem } from "./state.ts"
 import type { PipelineControls } from "./pipelines.ts"
+import type { StatusControls } from "./statuses.ts"
 
 export type { IdentityRef, MergeOutcome, NewWorkItem, PullRequestRecord, RepoSource, ThreadRecord, WorkItemRecord }
 
@@ -79,6 +80,8 @@ export interface AdoEmulator {
   readonly threads: (pullRequestId: number) => Effect.Effect<ReadonlyArray<ThreadRecord>>
   /** The repository's build validation: every head of a pull request builds, green unless told otherwise. */
   readonly pipeline: PipelineControls
+  /** The statuses services outside Azure Pipelines post on a pull request, and its iterations. */
+  readonly statuses: StatusControls
   /** Adds a work item to the project; returns its id. */
   readonly addWorkItem: (item: NewWorkItem) => Effect.Effect<number>
   /** A work item as stored: its fields, relations (links to pull requests) and comments. */

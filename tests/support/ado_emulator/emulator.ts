@@ -11,6 +11,7 @@ import { basicPassword, serveGitHttp } from "../git_server/http_backend.ts"
 import { errorBody, guid, type IdentityRef } from "./model.ts"
 import { handleRest, json } from "./rest.ts"
 import { pipelineControls } from "./pipelines.ts"
+import { statusControls } from "./statuses.ts"
 import { EmulatorState } from "./state.ts"
 
 export type * from "./api.ts"
@@ -175,6 +176,7 @@ export const startAdoEmulator = (options: AdoEmulatorOptions): Effect.Effect<Ado
       pullRequests: die(() => structuredClone(state.pullRequests)),
       threads: (id) => die(() => structuredClone(state.threadsOf(id))),
       pipeline: pipelineControls(state),
+      statuses: statusControls(state),
       addWorkItem: (item) => die(() => state.addWorkItem(item).id),
       workItem: (id) =>
         die(() => {

@@ -67,6 +67,10 @@ export class PipelineState {
   private nextBuild = 9_742_900
   /** The build policy's configuration id, one per repository. */
   readonly configurationIds = new Map<string, number>()
+  /** Repositories without a build policy: their pipeline still builds each head, on a pull request trigger. */
+  readonly withoutPolicy = new Set<string>()
+  /** Pull requests whose new heads are not built yet: the pipeline has not queued them. */
+  readonly paused = new Set<number>()
 
   constructor(readonly org: EmulatorState) {}
 
@@ -92,6 +96,9 @@ export class PipelineState {
     const target = await resolveRef(repo.bareDir, pr.targetRefName) ?? sha
     // No await between the look and the run: a build a test started meanwhile is found, not overtaken.
     const latest = this.builds.findLast((b) => b.pullRequestId === pr.pullRequestId && b.sourceSha === sha)
+    if (latest === undefined && this.paused.has(pr.pullRequestId)) {
+      return this.builds.findLast((b) => b.pullRequestId === pr.pullRequestId)
+    }
     return latest ?? this.run(pr, repo, sha, target)
   }
 
@@ -206,6 +213,10 @@ export interface PipelineControls {
   readonly pass: (pullRequestId: number) => Effect.Effect<number>
   /** The current head's build outlives the policy's valid duration: queued, isExpired. */
   readonly expire: (pullRequestId: number) => Effect.Effect<void>
+  /** The repository has no build policy; its pipeline still builds every pull request head on the merge ref. */
+  readonly dropPolicy: (repo: string) => Effect.Effect<void>
+  /** Heads pushed from now on are not built until `fail`, `hold` or `pass` runs the current one. */
+  readonly pause: (pullRequestId: number) => Effect.Effect<void>
   /** Every build run so far, oldest first. */
   readonly builds: (pullRequestId: number) => Effect.Effect<ReadonlyArray<BuildRecord>>
 }
@@ -219,6 +230,7 @@ export const pipelineControls = (org: EmulatorState): PipelineControls => {
     return { pr, repo }
   }
   const rerun = async (id: number) => {
+    state.paused.delete(id)
     const { pr, repo } = prOf(id)
     const sha = await resolveRef(repo.bareDir, pr.sourceRefName)
     if (sha === undefined) throw new Error(`pull request ${id} has no source branch`)
@@ -246,6 +258,13 @@ export const pipelineControls = (org: EmulatorState): PipelineControls => {
         if (build === undefined) throw new Error(`pull request ${id} has no build`)
         build.expired = true
       }),
+    dropPolicy: (name) =>
+      Effect.sync(() => {
+        const repo = org.findRepo(name)
+        if (repo === undefined) throw new Error(`the emulator has no repository ${name}`)
+        state.withoutPolicy.add(repo.id)
+      }),
+    pause: (id) => Effect.sync(() => void state.paused.add(id)),
     builds: (id) => Effect.sync(() => structuredClone(state.builds.filter((b) => b.pullRequestId === id))),
   }
 }

@@ -73,7 +73,7 @@ const evaluations = async (org: EmulatorState, url: URL): Promise<Response> => {
   const repo = pr && org.repos.find((r) => r.id === pr.repoId)
   if (pr === undefined || repo === undefined) return list([])
   const state = pipelinesOf(org)
-  const build = await state.currentBuild(pr)
+  const build = state.withoutPolicy.has(repo.id) ? undefined : await state.currentBuild(pr)
   const artifact = `vstfs:///CodeReview/CodeReviewId/${scope.projectId}%2f${pr.pullRequestId}`
   const base = { artifactId: artifact, startedDate: pr.creationDate }
   const activeThreads = org.threadsOf(pr.pullRequestId).some((t) => t.status === "active")
@@ -130,6 +130,26 @@ const evaluations = async (org: EmulatorState, url: URL): Promise<Response> => {
     },
     ...others,
   ])
+}
+
+/**
+ * The project's builds, filtered by `branchName` and cut to `$top`. Without `queryOrder` they come oldest
+ * first (a client must ask for the newest); a cut list names where the next page starts in
+ * `x-ms-continuationtoken`. A pull request's merge ref asked for is built first, as its push queued it.
+ */
+const buildList = async (org: EmulatorState, url: URL): Promise<Response> => {
+  const state = pipelinesOf(org)
+  const branch = url.searchParams.get("branchName")
+  const merge = /^refs\/pull\/(\d+)\/merge$/.exec(branch ?? "")
+  const pr = merge === null ? undefined : org.pullRequest(Number(merge[1]))
+  if (pr !== undefined) await state.currentBuild(pr)
+  const found = state.builds.filter((b) => branch === null || `refs/pull/${b.pullRequestId}/merge` === branch)
+  const ordered = url.searchParams.get("queryOrder") === "queueTimeDescending" ? found.toReversed() : found
+  const top = Number(url.searchParams.get("$top") ?? ordered.length) || ordered.length
+  const page = ordered.slice(0, top)
+  const response = list(page.map((b) => buildJson(org.scope, b)))
+  if (page.length < ordered.length) response.headers.set("x-ms-continuationtoken", ordered[top].queueTime)
+  return response
 }
 
 const logUrl = (scope: Scope, build: BuildRecord, logId: number) => `${buildUrl(scope, build.id)}/logs/${logId}`
@@ -214,6 +234,7 @@ export const handlePipelines = (
     }
     return evaluations(org, url)
   }
+  if (words[0] === "build" && words[1] === "builds" && words.length === 2) return buildList(org, url)
   if (words[0] !== "build" || words[1] !== "builds" || words[2] === undefined) return undefined
   const scope = org.scope
   const build = pipelinesOf(org).builds.find((b) => String(b.id) === words[2])

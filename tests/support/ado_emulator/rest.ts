@@ -13,6 +13,7 @@ import { resolveRef, runGit } from "../git_server/git.ts"
 import { handleWorkItems } from "./work_items.ts"
 import type { EmulatorState } from "./state.ts"
 import { handlePipelines, mergeCommits } from "./pipelines_rest.ts"
+import { handleStatuses, statusesOf } from "./statuses.ts"
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), {
@@ -205,6 +206,8 @@ export const handleRest = async (
         attributes: { name: "Pull Request" },
       })
     }
+    // The pull request's first iteration is its source branch as it was created.
+    await statusesOf(state).sync(pr)
     return json(201, pullRequestJson(scope, repo, pr))
   }
 
@@ -241,6 +244,9 @@ export const handleRest = async (
     return json(200, pullRequestJson(scope, repo, pr))
   }
 
+  if (prTail[0] === "statuses" || prTail[0] === "iterations") {
+    return await handleStatuses(state, request, pr, prTail, body) ?? notFound.route()
+  }
   if (prTail[0] !== "threads") return notFound.route()
   if (prTail.length === 1 && method === "GET") return list(state.threadsOf(pr.pullRequestId).map(threadJson))
   if (prTail.length === 1 && method === "POST") {

@@ -1,15 +1,36 @@
 /**
- * The CI checks of an Azure DevOps pull request: its build policy evaluations (`artifactId` built from
- * the project id and the pull request id), the failed records of a rejected build's timeline, and their
- * logs, read from the end (reference: github-workitems-checks.md §4). Needs the PAT's Build (read) scope.
+ * The CI checks of an Azure DevOps pull request (reference: github-workitems-checks.md §4): its build policy
+ * evaluations (`artifactId` built from the project id and the pull request id) or, where no build policy
+ * exists, the latest build of its merge ref; the failed records of a failed build's timeline, and their
+ * logs, read from the end; and the statuses other services posted on it, which policies do not include.
+ * Needs the PAT's Code (read) and Build (read) scopes.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { checkOutput } from "../check_output.ts"
 import type { Check, PullRequestChecks } from "../Forge.ts"
 import type { ForgeError } from "../ForgeError.ts"
 import { type AdoRequest, API_VERSION_PREVIEW } from "./ado_http.ts"
-import { evaluationName, evaluationState, type FailedStep, failedSteps } from "./check_state.ts"
-import { AdoBuildLog, AdoPolicyEvaluation, AdoPullRequestHead, AdoTimeline } from "./pipeline_schemas.ts"
+import {
+  currentStatuses,
+  evaluationName,
+  evaluationState,
+  type FailedStep,
+  failedSteps,
+  hasBuildPolicy,
+  pullRequestBuildState,
+  statusName,
+  statusState,
+} from "./check_state.ts"
+import {
+  AdoBuild,
+  AdoBuildLog,
+  AdoIteration,
+  AdoPolicyEvaluation,
+  AdoPullRequestHead,
+  AdoPullRequestStatus,
+  AdoTimeline,
+} from "./pipeline_schemas.ts"
 import { AdoThread, ListOf } from "./schemas.ts"
 
 type Send = <A, I>(request: AdoRequest<A, I>) => Effect.Effect<A, ForgeError>
@@ -71,6 +92,53 @@ export const makeAdoChecks = (
     }))
   })
 
+  /** A build as checks: a failed one gives its failed steps with their logs, another its state alone. */
+  const buildAsChecks = (name: string, state: Check["state"], buildId: number | null | undefined) =>
+    state === "failed" && buildId != null
+      ? buildChecks(name, buildId)
+      : Effect.succeed([{ name, state, log: Effect.succeed("") } satisfies Check])
+
+  /** Where no build policy runs a build, a pipeline with a pull request trigger builds the merge ref. */
+  const pullRequestBuild = Effect.fnUntraced(function* (number: number, headSha: string) {
+    const { value } = yield* send({
+      method: "GET",
+      url: `${urls.apis}/build/builds`,
+      query: { branchName: `refs/pull/${number}/merge`, queryOrder: "queueTimeDescending", $top: "1" },
+      what: `the builds of pull request ${number}`,
+      schema: ListOf(AdoBuild),
+    })
+    const build = value[0]
+    const state = build && pullRequestBuildState(build, headSha)
+    if (build === undefined || state === undefined) return []
+    return yield* buildAsChecks(build.definition?.name ?? `build ${build.id}`, state, build.id)
+  })
+
+  /** The statuses of the head; the iterations are read only when there are statuses to place. */
+  const statusChecks = Effect.fnUntraced(function* (number: number, headSha: string) {
+    const { value: statuses } = yield* send({
+      method: "GET",
+      url: `${urls.pullRequest(number)}/statuses`,
+      what: `the statuses of pull request ${number}`,
+      schema: ListOf(AdoPullRequestStatus),
+    })
+    if (statuses.length === 0) return []
+    const { value: iterations } = yield* send({
+      method: "GET",
+      url: `${urls.pullRequest(number)}/iterations`,
+      what: `the iterations of pull request ${number}`,
+      schema: ListOf(AdoIteration),
+    })
+    return currentStatuses(statuses, iterations, headSha).flatMap((status): Array<Check> => {
+      const state = statusState(status)
+      // A status has no log to fetch: its description and link are all the service said.
+      return state === undefined ? [] : [{
+        name: statusName(status),
+        state,
+        log: Effect.succeed(checkOutput([status.description, status.targetUrl])),
+      }]
+    })
+  })
+
   const checks = Effect.fn("Ado.checks")(function* (number: number) {
     const pr = yield* send({
       method: "GET",
@@ -90,12 +158,11 @@ export const makeAdoChecks = (
     const found: Array<Check> = []
     for (const evaluation of value) {
       const state = evaluationState(evaluation, headSha)
-      const name = evaluationName(evaluation)
-      const buildId = evaluation.context?.buildId
       if (state === undefined) continue
-      if (state === "failed" && buildId != null) found.push(...yield* buildChecks(name, buildId))
-      else found.push({ name, state, log: Effect.succeed("") })
+      found.push(...yield* buildAsChecks(evaluationName(evaluation), state, evaluation.context?.buildId))
     }
+    if (!hasBuildPolicy(value)) found.push(...yield* pullRequestBuild(number, headSha))
+    found.push(...yield* statusChecks(number, headSha))
     return { headSha, checks: found } satisfies PullRequestChecks
   })
 

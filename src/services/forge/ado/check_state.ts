@@ -1,6 +1,15 @@
-/** Azure DevOps build validation → the forge port's check states. Pure. */
+/** Azure DevOps build validation, pull request builds and statuses → the forge port's check states. Pure. */
 import type { CheckState } from "../Forge.ts"
-import { type AdoPolicyEvaluation, type AdoTimelineRecord, BUILD_POLICY_TYPE } from "./pipeline_schemas.ts"
+import {
+  type AdoBuild,
+  type AdoIteration,
+  type AdoPolicyEvaluation,
+  type AdoPullRequestStatus,
+  type AdoTimelineRecord,
+  BUILD_POLICY_TYPE,
+} from "./pipeline_schemas.ts"
+
+const sameCommit = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /**
  * A build policy evaluation as a check of the pull request's head `headSha`, or undefined when it is not
@@ -14,7 +23,7 @@ export const evaluationState = (evaluation: AdoPolicyEvaluation, headSha: string
   if (configuration.isEnabled === false || configuration.isBlocking === false) return undefined
   if (context?.isExpired === true) return "pending"
   const source = context?.lastMergeSourceCommitId
-  const stale = source != null && headSha !== "" && source.toLowerCase() !== headSha.toLowerCase()
+  const stale = source != null && headSha !== "" && !sameCommit(source, headSha)
   switch (status) {
     case "notApplicable":
       return undefined
@@ -65,4 +74,80 @@ export const failedSteps = (records: ReadonlyArray<AdoTimelineRecord>): Readonly
       logId: r.log?.id,
       issues: (r.issues ?? []).filter((i) => i.type === "error").flatMap((i) => i.message ? [i.message] : []),
     }))
+}
+
+/** Whether the evaluations name a build policy at all, even one devvy does not wait for (optional, disabled). */
+export const hasBuildPolicy = (evaluations: ReadonlyArray<AdoPolicyEvaluation>): boolean =>
+  evaluations.some((e) => e.configuration.type.id.toLowerCase() === BUILD_POLICY_TYPE)
+
+/**
+ * The latest pull request build (of `refs/pull/{id}/merge`, where no build policy runs one) as a check of the
+ * head, or undefined when it is not one: a build of an older head (`pr.sourceSha`; the build of the new head
+ * is not queued yet), one whose head is unknown (queued by hand, no trigger info), or one people canceled.
+ */
+export const pullRequestBuildState = (build: AdoBuild, headSha: string): CheckState | undefined => {
+  const built = build.triggerInfo?.["pr.sourceSha"]
+  if (built === undefined || headSha === "" || !sameCommit(built, headSha)) return undefined
+  if (build.status !== "completed") return "pending"
+  switch (build.result) {
+    case "failed":
+      return "failed"
+    case "succeeded":
+    case "partiallySucceeded":
+      return "passed"
+    case "canceled":
+      return undefined
+    default:
+      return "pending"
+  }
+}
+
+/** A status's state as a check: failed and error fail; notSet and notApplicable are no check. */
+export const statusState = (status: AdoPullRequestStatus): CheckState | undefined => {
+  switch (status.state) {
+    case "failed":
+    case "error":
+      return "failed"
+    case "pending":
+      return "pending"
+    case "succeeded":
+      return "passed"
+    default:
+      return undefined
+  }
+}
+
+/** What a status is known by: its context, genre first as Azure DevOps' status policies name it. */
+export const statusName = ({ context }: AdoPullRequestStatus): string =>
+  context.genre ? `${context.genre}/${context.name}` : context.name
+
+/**
+ * The statuses that speak of the head, the latest of each context. The iteration of the head is the last one
+ * that pushed it; a status posted on an iteration counts for that iteration only, and one posted on the pull
+ * request as a whole counts when it was created after the head's iteration (both dates are the server's).
+ * Among those, a context's latest is the one with the highest id: a service updates a status by posting a
+ * new one with the same context, and ids grow in posting order (dates can tie to the millisecond).
+ */
+export const currentStatuses = (
+  statuses: ReadonlyArray<AdoPullRequestStatus>,
+  iterations: ReadonlyArray<AdoIteration>,
+  headSha: string,
+): ReadonlyArray<AdoPullRequestStatus> => {
+  const byId = iterations.toSorted((a, b) => b.id - a.id)
+  const head = byId.find((i) => i.sourceRefCommit != null && sameCommit(i.sourceRefCommit.commitId, headSha)) ??
+    byId[0]
+  const since = head?.createdDate == null ? Number.NaN : Date.parse(head.createdDate)
+  const isCurrent = (status: AdoPullRequestStatus) => {
+    if (head === undefined) return true
+    if (status.iterationId != null) return status.iterationId === head.id
+    const created = status.creationDate == null ? Number.NaN : Date.parse(status.creationDate)
+    return Number.isNaN(since) || Number.isNaN(created) || created >= since
+  }
+  const latest = new Map<string, AdoPullRequestStatus>()
+  for (const status of statuses.filter(isCurrent)) {
+    const key = statusName(status).toLowerCase()
+    const known = latest.get(key)
+    if (known === undefined || status.id > known.id) latest.set(key, status)
+  }
+  return [...latest.values()].toSorted((a, b) => a.id - b.id)
 }

@@ -10,6 +10,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { checkOutput } from "../check_output.ts"
 import type { Check, PullRequestChecks } from "../Forge.ts"
 import { type ForgeError, ForgeRejected, ForgeUnavailable } from "../ForgeError.ts"
 import { actionsJobId, checkRunState, commitStatusState } from "./check_state.ts"
@@ -39,11 +40,6 @@ const CombinedStatus = Schema.Struct({
     target_url: Text,
   })),
 })
-
-/** A check's own words when there is no job log: what its app reported and where to look. */
-const outputOf = (parts: ReadonlyArray<string | null | undefined>): string =>
-  parts.filter((p): p is string => typeof p === "string" && p.trim() !== "").join("\n\n") ||
-  "The check reported no details."
 
 /** A pre-signed URL without its query: the signature is a credential, so it is never in a message. */
 const withoutQuery = (url: string) => URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : "(a URL)"
@@ -97,7 +93,7 @@ export const makeGitHubChecks = Effect.fnUntraced(function* (
       name: run.name,
       state: checkRunState(run.status, run.conclusion),
       log: jobId === undefined
-        ? Effect.succeed(outputOf([run.output?.title, run.output?.summary, run.output?.text, run.details_url]))
+        ? Effect.succeed(checkOutput([run.output?.title, run.output?.summary, run.output?.text, run.details_url]))
         : jobLog(jobId),
     }
   }
@@ -130,7 +126,7 @@ export const makeGitHubChecks = Effect.fnUntraced(function* (
       ...statuses.map((status): Check => ({
         name: status.context,
         state: commitStatusState(status.state),
-        log: Effect.succeed(outputOf([status.description, status.target_url])),
+        log: Effect.succeed(checkOutput([status.description, status.target_url])),
       })),
     ]
     return { headSha, checks: found } satisfies PullRequestChecks

@@ -2,7 +2,7 @@ import assert from "node:assert/strict"
 import { Effect } from "effect"
 import type { AdoEmulator } from "../../../support/ado_emulator/emulator.ts"
 import { it } from "../../../support/effect_test.ts"
-import { HttpLive, newPullRequest, PAT, setup } from "./fixture.ts"
+import { HttpLive, newPullRequest, PAT, pushCommit, setup } from "./fixture.ts"
 
 const get = (url: string, accept = "application/json") =>
   Effect.promise(async () => {
@@ -42,15 +42,6 @@ const buildEvaluation = (emulator: AdoEmulator, pr: number) =>
     const build = evaluations.find((e) => e.configuration.type.displayName === "Build")
     assert.ok(build, "a build policy evaluation")
     return { build, all: evaluations }
-  })
-
-/** A new commit on the pull request's branch, as a push would make it. */
-const pushCommit = (emulator: AdoEmulator, message: string) =>
-  Effect.gen(function* () {
-    const tree = yield* emulator.git("web", ["rev-parse", "agent/abc123^{tree}"])
-    const commit = yield* emulator.git("web", ["commit-tree", tree, "-p", "agent/abc123", "-m", message])
-    yield* emulator.git("web", ["update-ref", "refs/heads/agent/abc123", commit])
-    return commit
   })
 
 it.live(
