@@ -8,6 +8,7 @@ import { pullRequestDescription, pullRequestPrompt } from "./prompts/prompts.ts"
 import { Forge } from "../services/forge/Forge.ts"
 import { TicketStore } from "../services/store/TicketStore.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
+import { TicketRejected } from "./errors.ts"
 import { runAgent } from "./agent_phase.ts"
 import { commentOnSource, openedComment, withClosingLine } from "./source_comments.ts"
 
@@ -40,8 +41,15 @@ export const createPr = Effect.fn("State.CREATE_PR")(function* (ticket: Ticket) 
   yield* workspace.push(ticket.id, forge.gitAuthHeader)
   yield* Effect.logInfo(`pushed ${ticket.branch}`)
   const existing = yield* forge.findPullRequest(ticket.branch)
+  const repository = yield* forge.repository
+  if (Option.isNone(existing) && (yield* workspace.commitsAhead(ticket.id, repository.defaultBranch)) === 0) {
+    // A forge refuses such a pull request (GitHub: "No commits between …") or opens an empty one.
+    return yield* new TicketRejected({
+      reason: `the agent changed nothing in the repository: ${ticket.branch} has no commit that ` +
+        `${repository.defaultBranch} does not, so there is no pull request to open`,
+    })
+  }
   const pr = Option.isSome(existing) ? existing.value : yield* Effect.gen(function* () {
-    const repository = yield* forge.repository
     const template = readTemplate(workspace.path(ticket.id))
     const answer = yield* runAgent(ticket.id, "CREATE_PR", pullRequestPrompt({ title: ticket.title, template }))
     return yield* forge.createPullRequest({

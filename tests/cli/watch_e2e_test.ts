@@ -16,7 +16,12 @@ it.live(
     Effect.gen(function* () {
       const ado = yield* startAdoEmulator({ pat, repos: [{ name: "web", files: repoFiles }] })
       // Its cleanup ends any driver, container and image the tickets in the home still have, pass or fail.
-      const fixture = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      // Each ticket adds a file of its own besides hello.txt: one started after another merged has something
+      // to propose, as CREATE_PR fails a ticket whose branch has nothing main does not.
+      const fixture = yield* ticketHome({
+        implement: { "hello.txt": "hello\n" },
+        implementCommands: ['echo hello > "$(mktemp -p . hello-XXXXXX.txt)"'],
+      })
       const items = [
         yield* ado.addWorkItem({ title: "First", tags: ["devvy"] }),
         yield* ado.addWorkItem({ title: "Second", tags: ["devvy"] }),

@@ -40,3 +40,27 @@ it.effect("CREATE_PR opens one pull request the agent describes; resumed, it reu
       assert.ok(lines.includes("reusing the open pull request #1: mem://pr/1"), lines.join("\n"))
     }).pipe(Effect.provide(Layer.merge(layer, forge)))
   }))
+
+it.effect("CREATE_PR for a branch with no commit of its own opens nothing, asks the agent nothing, and says why", () =>
+  Effect.gen(function* () {
+    const { layer, runs } = yield* fakePipeline({ commitsAhead: 0 })
+    const memory = yield* makeMemoryForge([])
+    const creates = yield* Ref.make(0)
+    const forge = Layer.succeed(Forge, {
+      ...memory.forge,
+      findPullRequest: () => Effect.succeed(Option.none()),
+      createPullRequest: (input) =>
+        Effect.zipRight(Ref.update(creates, (n) => n + 1), memory.forge.createPullRequest(input)),
+    })
+    yield* Effect.gen(function* () {
+      const ticket = yield* ticketAt(["PREPARE_ENV", "PLAN", "IMPLEMENT", "VALIDATE", "CREATE_PR"])
+      const error = yield* Effect.flip(createPr(ticket))
+      assert.equal(error._tag, "TicketRejected")
+      assert.match(
+        error.message,
+        /^the agent changed nothing in the repository: agent\/\S+ has no commit that \S+ does not/,
+      )
+      assert.deepEqual(runs, [])
+      assert.equal(yield* Ref.get(creates), 0)
+    }).pipe(Effect.provide(Layer.merge(layer, forge)))
+  }))

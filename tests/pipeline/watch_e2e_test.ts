@@ -27,7 +27,12 @@ it.live(
       ]
       yield* ado.addWorkItem({ title: "Untagged" })
       const settings = { DEVVY_ADO_PAT: pat, DEVVY_ADO_ORG_URL: ado.orgUrl, DEVVY_ADO_PROJECT: ado.project }
-      const { pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } }, settings)
+      // Each ticket adds a file of its own: one started after another merged still has something to propose.
+      const script = {
+        implement: { "hello.txt": "hello\n" },
+        implementCommands: ['echo hi > "$(mktemp -p . hi-XXXXXX.txt)"'],
+      }
+      const { pipeline } = yield* ticketHome(script, settings)
       yield* Effect.gen(function* () {
         const store = yield* TicketStore
         const leases = yield* TicketLease

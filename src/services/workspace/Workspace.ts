@@ -279,6 +279,13 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       return true
     })
 
+    /** How many commits `agent/<id>` has that the default branch, as last fetched, does not. */
+    const commitsAhead = Effect.fn("Workspace.commitsAhead")(function* (id: TicketId, defaultBranch: string) {
+      const dir = yield* existing(id)
+      const range = `refs/remotes/origin/${defaultBranch}..HEAD`
+      return Number(yield* run(git({ cwd: dir, args: ["rev-list", "--count", range] })))
+    })
+
     /** Pushes `agent/<id>`; pushing what the remote already has succeeds and changes nothing. */
     const push = Effect.fn("Workspace.push")(function* (id: TicketId, auth: GitAuth) {
       const dir = yield* existing(id)
@@ -323,6 +330,7 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       prepare,
       hasUncommittedChanges,
       commitAll,
+      commitsAhead,
       push,
       head,
       delete: remove,

@@ -36,6 +36,8 @@ export interface FakePipelineOptions {
   readonly agent?: (input: RunInput) => ReturnType<Opencode["run"]>
   /** Settings as environment variables (DEVVY_MAX_FIX_ATTEMPTS, DEVVY_POLL_INTERVAL, …). */
   readonly settings?: Readonly<Record<string, string>>
+  /** The commits the ticket's branch has beyond the default branch; 1 when not given. */
+  readonly commitsAhead?: number
 }
 
 const container = (id: string, labels: Readonly<Record<string, string>>): ContainerInfo => ({
@@ -99,6 +101,7 @@ export const fakePipeline = (options: FakePipelineOptions = {}) =>
         _tag: "devvy/Workspace",
         path: () => workspace,
         commitAll: () => Effect.succeed(true),
+        commitsAhead: () => Effect.succeed(options.commitsAhead ?? 1),
         push: () => Effect.void,
         delete: () => Effect.void,
       }),

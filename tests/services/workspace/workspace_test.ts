@@ -263,3 +263,13 @@ it.live(
       assert.equal(yield* gitIn(remote, "show", "agent/a1b2c3:moved.ts"), "export {}")
     }),
 )
+
+it.live("commitsAhead counts the branch's own commits beyond the default branch", () =>
+  Effect.gen(function* () {
+    const { remote, workspace, dir } = yield* setup(withEnv)
+    yield* workspace.prepare({ id, url: remote, auth: none, defaultBranch: "main" })
+    assert.equal(yield* workspace.commitsAhead(id, "main"), 0)
+    writeFiles(dir, { "src/feature.ts": "export const x = 1\n" })
+    yield* workspace.commitAll(id, "feature")
+    assert.equal(yield* workspace.commitsAhead(id, "main"), 1)
+  }))
