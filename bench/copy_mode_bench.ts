@@ -7,7 +7,7 @@
  */
 import { Effect } from "effect"
 import { ticketHome } from "../tests/pipeline/support/ticket_harness.ts"
-import { median, ticketOverhead } from "./ticket_overhead_bench.ts"
+import { benchScript, median, ticketOverhead } from "./ticket_overhead_bench.ts"
 
 const TICKETS = Number(Deno.env.get("DEVVY_BENCH_TICKETS") ?? 3)
 const FILES = 2000
@@ -31,7 +31,7 @@ const largeRepository = (): Record<string, string> => {
 const bench = (): Promise<ReadonlyArray<string>> =>
   Effect.runPromise(Effect.scoped(Effect.gen(function* () {
     // The tickets' containers, images and home go with the scope, also when a ticket fails midway.
-    const { repo, pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+    const { repo, pipeline } = yield* ticketHome(benchScript)
     const origin = repo(largeRepository())
     // Packed, as a repository on a forge is and as every clone gets it: not 2,000 loose objects.
     const packed = new Deno.Command("git", { args: ["gc", "--quiet"], cwd: origin }).outputSync()

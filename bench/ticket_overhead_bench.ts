@@ -18,6 +18,15 @@ import { newTicket, ticketHome } from "../tests/pipeline/support/ticket_harness.
 
 const TICKETS = Number(Deno.env.get("DEVVY_BENCH_TICKETS") ?? 3)
 
+/**
+ * What the scripted agent does in a bench ticket: hello.txt, and a file of its own, so that a ticket after
+ * another one merged still has a change to propose (CREATE_PR fails a branch with nothing new).
+ */
+export const benchScript = {
+  implement: { "hello.txt": "hello\n" },
+  implementCommands: ['echo hello > "$(mktemp -p . hello-XXXXXX.txt)"'],
+}
+
 export const median = (values: Array<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -94,7 +103,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
   try {
     return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
       // The tickets' containers and images go with the scope, also when a ticket fails midway.
-      const { workerImage, repo, pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      const { workerImage, repo, pipeline } = yield* ticketHome(benchScript)
       const origin = repo({ "src/scripts/run-tests.sh": "true\n" })
       const overheads: Array<number> = []
       const raws: Array<number> = []

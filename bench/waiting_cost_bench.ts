@@ -12,6 +12,7 @@ import { driveTicket } from "../src/pipeline/runner.ts"
 import { TicketStore } from "../src/services/store/TicketStore.ts"
 import { awaitReview } from "../tests/pipeline/support/review_driver.ts"
 import { mockModelSettings, newTicket, ticketHome } from "../tests/pipeline/support/ticket_harness.ts"
+import { benchScript } from "./ticket_overhead_bench.ts"
 
 const SETTLE_MS = 15_000
 const WINDOW_MS = Number(Deno.env.get("DEVVY_BENCH_WAIT_MS") ?? 60_000)
@@ -30,7 +31,7 @@ export default async (): Promise<ReadonlyArray<string>> => {
   try {
     return await Effect.runPromise(Effect.scoped(Effect.gen(function* () {
       // The waiting ticket's worker goes with the scope, after the process below has been stopped.
-      const { home, model, workerImage, repo, pipeline } = yield* ticketHome({ implement: { "hello.txt": "hello\n" } })
+      const { home, model, workerImage, repo, pipeline } = yield* ticketHome(benchScript)
       const origin = repo({})
       // A real ticket brought to WAIT_FOR_REVIEW, its driver then stopped.
       const id = yield* Effect.gen(function* () {
