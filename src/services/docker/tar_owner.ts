@@ -45,8 +45,13 @@ export async function* reownTar(
     while (true) {
       const header = await reader.read(BLOCK)
       if (header === null) return
-      // The end, left for the caller to write, so that more entries can follow.
-      if (header.every((byte) => byte === 0)) return
+      if (header.every((byte) => byte === 0)) {
+        // The end, left for the caller to write, so that more entries can follow. What comes after it (the
+        // second zero block, a record's padding) is still read to the end: a writer cut off before it is
+        // done, as git archive is by SIGPIPE, would count as failed.
+        while (!(await stream.read()).done) continue
+        return
+      }
       const flag = String.fromCharCode(header[156])
       const size = pax.has("size") ? Number(pax.get("size")) : numeric(header, 124, 12)
       const padded = Math.ceil(size / BLOCK) * BLOCK

@@ -76,3 +76,23 @@ Deno.test("a tar cut short in the middle of an entry is an error, not a shorter 
   const cut = ReadableStream.from(whole.slice(0, 10))
   await assert.rejects(() => Array.fromAsync(reownTar(cut, { uid: 1, gid: 1 }, () => undefined)), /middle of an entry/)
 })
+
+Deno.test("the source is read to its end, padding after the end of the archive included, so its writer is never cut off", async () => {
+  const pieces = await Array.fromAsync(rootOwned())
+  // git archive pads its output to a 10 KiB record: zero blocks after the two that end the archive.
+  const padded = [...pieces, new Uint8Array(5120), new Uint8Array(5120)]
+  let read = 0
+  let cut = false
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (read === padded.length) controller.close()
+      else controller.enqueue(padded[read++])
+    },
+    cancel() {
+      cut = true
+    },
+  }, { highWaterMark: 0 })
+  await Array.fromAsync(reownTar(source, { uid: 1, gid: 1 }, () => undefined))
+  assert.equal(read, padded.length)
+  assert.equal(cut, false, "the source was cut off")
+})
