@@ -103,17 +103,28 @@ export const copyAgentFilesIn = Effect.fn("Worker.copyAgentFilesIn")(function* (
 })
 
 /**
+ * A container's copy of the workspace (the worker's, or validation's on the same volume) brought up to date
+ * before it is used, as a bind mount would be: what changed on this host goes in. When nothing is known of
+ * the copy (after a restart), `bringBack` runs instead: the copy holds the agent's latest work. The mark is
+ * set again when anything moved.
+ */
+export const syncWorkspaceIn = <E, R>(id: TicketId, container: string, bringBack: Effect.Effect<unknown, E, R>) =>
+  Effect.gen(function* () {
+    const pair = workspacePair(yield* DevvyPaths, id, container)
+    const copies = yield* ContainerCopies
+    const sent = yield* copies.push(pair, invokingOwner())
+    if (Option.isNone(sent)) yield* bringBack
+    yield* markIfSent(yield* DockerEngine, copies, container, Option.isNone(sent) || sent.value > 0)
+  })
+
+/**
  * Before an agent run the worker is brought up to date, as a bind mount would be: the workspace's changes
  * on this host (when nothing is known of the worker's copy, after a restart, the worker's copy is brought
  * back first: it holds the agent's latest work), and auth.json: the ticket's copy of an OAuth one, with
  * the user's current tokens (opencode may refresh it during the run), or the user's own file of API keys.
  */
 export const prepareWorkerRun = Effect.fn("Worker.prepareRun")(function* (id: TicketId, container: string) {
-  const pair = workspacePair(yield* DevvyPaths, id, container)
-  const copies = yield* ContainerCopies
-  const sent = yield* copies.push(pair, invokingOwner())
-  if (Option.isNone(sent)) yield* copyOutOfWorker(id, container, { whole: true })
-  yield* markIfSent(yield* DockerEngine, copies, container, Option.isNone(sent) || sent.value > 0)
+  yield* syncWorkspaceIn(id, container, copyOutOfWorker(id, container, { whole: true }))
   const credentials = yield* AgentCredentials
   const authMode = yield* credentials.authModeOf()
   if (authMode === "none") return

@@ -13,8 +13,9 @@ import { workerPaths } from "../services/agent/credentials.ts"
 import { pathsTar } from "../services/docker/build_context.ts"
 import { ContainerCopies, type CopyPair } from "../services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../services/docker/DockerEngine.ts"
+import { relativeToRoot } from "../services/docker/folder_copy.ts"
 import { FolderCopyFailed } from "../services/docker/DockerError.ts"
-import type { EntryShape } from "../services/docker/folder_manifest.ts"
+import { type EntryShape, walkSync } from "../services/docker/folder_manifest.ts"
 import { endOfArchive } from "../services/docker/tar.ts"
 import { reownTar } from "../services/docker/tar_owner.ts"
 import { Workspace } from "../services/workspace/Workspace.ts"
@@ -28,28 +29,21 @@ export interface WorkerSeed {
   readonly hostReady: Effect.Effect<void>
 }
 
-const prefix = workerPaths.workspace.replace(/^\/+/, "").replace(/\/+$/, "")
+const prefix = relativeToRoot(workerPaths.workspace)
 
 /** `.git/objects` as the clone left it, with the folders above it: what a checkout never changes. */
 const gitObjects = (hostDir: string): Map<string, EntryShape> => {
-  const found = new Map<string, EntryShape>()
-  const visit = (path: string) => {
-    const info = Deno.lstatSync(join(hostDir, path))
-    const mode = (info.mode ?? 0) & 0o7777
-    if (info.isDirectory) {
-      found.set(path, { type: "directory", size: 0, mode, linkTarget: "" })
-      for (const entry of Deno.readDirSync(join(hostDir, path))) visit(`${path}/${entry.name}`)
-    } else if (info.isFile) {
-      found.set(path, { type: "file", size: info.size, mode, linkTarget: "" })
-    }
-  }
-  found.set(".git", {
-    type: "directory",
-    size: 0,
-    mode: (Deno.lstatSync(join(hostDir, ".git")).mode ?? 0) & 0o7777,
+  const shape = (info: Deno.FileInfo): EntryShape => ({
+    type: info.isDirectory ? "directory" : "file",
+    size: info.isFile ? info.size : 0,
+    mode: (info.mode ?? 0) & 0o7777,
     linkTarget: "",
   })
-  visit(".git/objects")
+  const found = new Map<string, EntryShape>()
+  for (const folder of [".git", ".git/objects"]) found.set(folder, shape(Deno.lstatSync(join(hostDir, folder))))
+  walkSync(hostDir, ".git/objects", (path, info) => {
+    if (info.isDirectory || info.isFile) found.set(path, shape(info))
+  })
   return found
 }
 
@@ -89,16 +83,14 @@ export const seedWorkspace = Effect.fn("Worker.seed")(function* (id: TicketId, p
     yield* tree.done
   }))
   yield* seed.hostReady
-  const extra = yield* copies.seed(pair, entries)
+  const extra = yield* copies.seed(pair, entries, owner)
   if (extra.length > 0) {
     yield* Effect.logWarning(
       `the checkout does not hold ${extra.length} paths of the commit's tree (${extra.slice(0, 3).join(", ")}): ` +
         "the workspace is copied whole instead",
     )
-    yield* copies.forget(pair.volume ?? pair.container)
     return false
   }
-  yield* copies.push(pair, owner)
   yield* Effect.logDebug(`seeded the worker's workspace with ${entries.size} paths from ${seed.commit.slice(0, 12)}`)
   return true
 })

@@ -8,10 +8,8 @@ import { validationScripts } from "./scripts.ts"
 import { AppConfig } from "../../services/config/AppConfig.ts"
 import { type ContainerSpec, DockerEngine } from "../../services/docker/DockerEngine.ts"
 import { DevvyPaths } from "../../services/config/DevvyPaths.ts"
-import { ContainerCopies } from "../../services/docker/ContainerCopies.ts"
-import { markIfSent } from "../../services/docker/folder_changes.ts"
 import { envFileName } from "../../services/workspace/Workspace.ts"
-import { copyWorkspaceOut, invokingOwner, workspacePair, workspaceVolume } from "../worker_files.ts"
+import { copyWorkspaceOut, invokingOwner, syncWorkspaceIn, workspacePair, workspaceVolume } from "../worker_files.ts"
 import { detectBuildTarget } from "./build_target.ts"
 import { OutputTail } from "./output_tail.ts"
 import { reportActivity } from "../../services/tracing/TicketActivity.ts"
@@ -38,11 +36,7 @@ const validationContainer = Effect.fnUntraced(function* (id: TicketId, spec: Con
     ...spec,
     volumes: [{ name: workspaceVolume(id).name, target: pair.containerPath }],
   })).id
-  // Nothing known of the copy (after a restart): it holds the agent's latest work, which comes back first.
-  const copies = yield* ContainerCopies
-  const sent = yield* copies.push({ ...pair, container }, invokingOwner())
-  if (Option.isNone(sent)) yield* copyWorkspaceOut(id, container, { whole: true })
-  yield* markIfSent(docker, copies, container, Option.isNone(sent) || sent.value > 0)
+  yield* syncWorkspaceIn(id, container, copyWorkspaceOut(id, container, { whole: true }))
   return container
 })
 

@@ -14,7 +14,7 @@ import { pathsTar } from "./build_context.ts"
 import { DockerEngine } from "./DockerEngine.ts"
 import { FolderCopyFailed } from "./DockerError.ts"
 import type { Marks } from "./folder_changes.ts"
-import type { Owner } from "./folder_copy.ts"
+import { type Owner, relativeToRoot } from "./folder_copy.ts"
 import { type EntryShape, type Manifest, manifestChanges, manifestOf, showsEntry } from "./folder_manifest.ts"
 
 export interface CopyPair {
@@ -56,18 +56,12 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
       yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), manifest))
     })
 
-    /**
-     * Sends what changed on the host since the two were last the same: changed paths in one tar, deleted
-     * ones removed in the container: how many paths, or none when nothing is known of this pair (see above).
-     */
-    const push = Effect.fn("Copies.push")(function* (pair: CopyPair, owner: Owner) {
-      const before = (yield* Ref.get(manifests)).get(keyOf(pair))
-      if (before === undefined) return Option.none<number>()
-      const after = yield* look(pair)
+    /** Makes the container's copy, known to be `before`, what the host folder is now (`after`). */
+    const send = Effect.fnUntraced(function* (pair: CopyPair, before: Manifest, after: Manifest, owner: Owner) {
       const { changed, deleted } = manifestChanges(before, after)
       yield* Effect.annotateCurrentSpan({ "copy.changed": changed.length, "copy.deleted": deleted.length })
       if (changed.length > 0) {
-        const prefix = pair.containerPath.replace(/^\/+/, "").replace(/\/+$/, "")
+        const prefix = relativeToRoot(pair.containerPath)
         yield* docker.putArchive(pair.container, "/", pathsTar(pair.hostDir, changed, { prefix, owner }))
       }
       for (let i = 0; i < deleted.length; i += RM_BATCH) {
@@ -83,15 +77,31 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
         }
       }
       yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), after))
-      return Option.some(changed.length + deleted.length)
+      return changed.length + deleted.length
+    })
+
+    /**
+     * Sends what changed on the host since the two were last the same: changed paths in one tar, deleted
+     * ones removed in the container: how many paths, or none when nothing is known of this pair (see above).
+     */
+    const push = Effect.fn("Copies.push")(function* (pair: CopyPair, owner: Owner) {
+      const before = (yield* Ref.get(manifests)).get(keyOf(pair))
+      if (before === undefined) return Option.none<number>()
+      return Option.some(yield* send(pair, before, yield* look(pair), owner))
     })
 
     /**
      * The container got `entries` (paths relative to the folder) from elsewhere than the host folder, from
-     * the same source: those the host shows the same are known to be the same. Returns the paths the
-     * container holds that the host does not; `push` sends the rest, what differs, and what is only here.
+     * the same source: those the host shows the same are known to be the same, and the rest the host holds
+     * (what differs, and what is only here) is sent. Returns the paths the container holds that the host
+     * does not, and then sends nothing and knows nothing of the pair: deleting them needs a started
+     * container, which the caller may not have.
      */
-    const seed = Effect.fn("Copies.seed")(function* (pair: CopyPair, entries: ReadonlyMap<string, EntryShape>) {
+    const seed = Effect.fn("Copies.seed")(function* (
+      pair: CopyPair,
+      entries: ReadonlyMap<string, EntryShape>,
+      owner: Owner,
+    ) {
       const host = yield* look(pair)
       const same = new Map<string, string>()
       const extra: Array<string> = []
@@ -100,7 +110,7 @@ export class ContainerCopies extends Effect.Service<ContainerCopies>()("devvy/Co
         if (sig === undefined) extra.push(path)
         else if (showsEntry(sig, entry)) same.set(path, sig)
       }
-      yield* Ref.update(manifests, (map) => new Map(map).set(keyOf(pair), same))
+      if (extra.length === 0) yield* send(pair, same, host, owner)
       return extra
     })
 

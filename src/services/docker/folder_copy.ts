@@ -31,7 +31,7 @@ export interface FileCopy {
 const describe = (error: unknown) => error instanceof Error ? error.message : String(error)
 
 /** `/a/b` → `a/b`: the tar is unpacked at `/`, so that the folder itself is created with its owner. */
-const relativeToRoot = (containerPath: string) => containerPath.replace(/^\/+/, "").replace(/\/+$/, "")
+export const relativeToRoot = (containerPath: string) => containerPath.replace(/^\/+/, "").replace(/\/+$/, "")
 
 /**
  * Puts `hostDir` at `containerPath` (its parents are created, owned by root), every entry owned by

@@ -29,18 +29,21 @@ const immutableSignature = (info: Deno.FileInfo): string => `f:${info.size}:${in
  */
 export const manifestOf = (root: string, immutable: (path: string) => boolean = () => false): Map<string, string> => {
   const manifest = new Map<string, string>()
-  const visit = (dir: string) => {
-    for (const entry of Deno.readDirSync(join(root, dir))) {
-      const path = dir === "" ? entry.name : `${dir}/${entry.name}`
-      const full = join(root, path)
-      const info = Deno.lstatSync(full)
-      const link = info.isSymlink ? Deno.readLinkSync(full) : ""
-      manifest.set(path, immutable(path) && info.isFile ? immutableSignature(info) : signature(info, link))
-      if (info.isDirectory) visit(path)
-    }
-  }
-  visit("")
+  walkSync(root, "", (path, info) => {
+    const link = info.isSymlink ? Deno.readLinkSync(join(root, path)) : ""
+    manifest.set(path, immutable(path) && info.isFile ? immutableSignature(info) : signature(info, link))
+  })
   return manifest
+}
+
+/** Every path under `dir` of `root` (relative to `root`, with `/`), folders before what they hold, never through a symlink. */
+export const walkSync = (root: string, dir: string, visit: (path: string, info: Deno.FileInfo) => void): void => {
+  for (const entry of Deno.readDirSync(join(root, dir))) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`
+    const info = Deno.lstatSync(join(root, path))
+    visit(path, info)
+    if (info.isDirectory) walkSync(root, path, visit)
+  }
 }
 
 /** What a path holds, as a tar entry says it: enough to tell whether a host path has the same. */
