@@ -16,6 +16,7 @@ import { ContainerCopies } from "../../src/services/docker/ContainerCopies.ts"
 import { DockerEngine } from "../../src/services/docker/DockerEngine.ts"
 import { endOfArchive, fileEntry } from "../../src/services/docker/tar.ts"
 import { Workspace } from "../../src/services/workspace/Workspace.ts"
+import type { TicketId } from "../../src/domain/TicketId.ts"
 import { it } from "../support/effect_test.ts"
 import { gitSync } from "../support/git_fixtures.ts"
 import { turn } from "../support/mock_model/turns.ts"
@@ -102,41 +103,56 @@ it.live(
   { sanitizeOps: false, sanitizeResources: false },
 )
 
+/**
+ * A ticket on a fresh `origin()` whose host workspace is prepared (cloned and checked out), run in copy
+ * mode; its containers, images and home go when the test ends.
+ */
+const withPreparedTicket = <A, E, R>(
+  body: (
+    ticket: { readonly id: TicketId; readonly path: string; readonly head: string },
+    workerImage: string,
+  ) => Effect.Effect<A, E, R>,
+) =>
+  Effect.gen(function* () {
+    const { repo, pipeline, workerImage } = yield* ticketHome(() => turn.text("unused"))
+    const url = origin(repo)
+    return yield* Effect.gen(function* () {
+      const ticket = yield* newTicket(url)
+      const prepared = yield* (yield* Workspace).prepare({
+        id: ticket.id,
+        url,
+        auth: Option.none(),
+        defaultBranch: "main",
+      })
+      return yield* body({ id: ticket.id, path: prepared.path, head: prepared.head }, workerImage)
+    }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
+  })
+
 it.live(
   "when the host's checkout holds less than the history said, the worker is copied whole from the host instead",
   () =>
-    Effect.gen(function* () {
-      const { repo, pipeline } = yield* ticketHome(() => turn.text("unused"))
-      const url = origin(repo)
-      yield* Effect.gen(function* () {
-        const workspace = yield* Workspace
-        const ticket = yield* newTicket(url)
-        const prepared = yield* workspace.prepare({ id: ticket.id, url, auth: Option.none(), defaultBranch: "main" })
+    withPreparedTicket((ticket) =>
+      Effect.gen(function* () {
         // Something between the history and the files (a filter, a sparse checkout) left one file out.
-        const hostReady = Effect.sync(() => fs.rmSync(path.join(prepared.path, "src", "deep", "a.txt")))
-        const worker = yield* ensureWorker(ticket.id, { commit: prepared.head, hostReady })
+        const hostReady = Effect.sync(() => fs.rmSync(path.join(ticket.path, "src", "deep", "a.txt")))
+        const worker = yield* ensureWorker(ticket.id, { commit: ticket.head, hostReady })
         assert.deepEqual(
           yield* inWorker(worker, "test ! -e /workspace/src/deep/a.txt && test -f /workspace/.git/HEAD && echo ok"),
           ["ok"],
         )
-        assert.deepEqual(yield* workerListing(worker), hostListing(prepared.path))
-      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
-    }),
+        assert.deepEqual(yield* workerListing(worker), hostListing(ticket.path))
+      })
+    ),
   { sanitizeOps: false, sanitizeResources: false },
 )
 
 it.live(
   "a worker whose seeding fails is removed, and one a crash left unstarted is never copied back over the host",
   () =>
-    Effect.gen(function* () {
-      const { repo, pipeline, workerImage } = yield* ticketHome(() => turn.text("unused"))
-      const url = origin(repo)
-      yield* Effect.gen(function* () {
+    withPreparedTicket((ticket, workerImage) =>
+      Effect.gen(function* () {
         const docker = yield* DockerEngine
-        const workspace = yield* Workspace
-        const ticket = yield* newTicket(url)
-        const prepared = yield* workspace.prepare({ id: ticket.id, url, auth: Option.none(), defaultBranch: "main" })
-        const failing = { commit: prepared.head, hostReady: Effect.die("the checkout broke") }
+        const failing = { commit: ticket.head, hostReady: Effect.die("the checkout broke") }
         yield* Effect.exit(ensureWorker(ticket.id, failing))
         assert.deepEqual(yield* docker.listContainers({ "devvy.ticket": ticket.id }), [])
 
@@ -156,41 +172,28 @@ it.live(
         )
         const worker = yield* ensureWorker(ticket.id)
         assert.notEqual(worker, stale)
-        assert.equal(fs.existsSync(path.join(prepared.path, "half.txt")), false, "nothing came back from it")
-        assert.equal(fs.readFileSync(path.join(prepared.path, "src", "deep", "a.txt"), "utf8"), "a\n")
-      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
-    }),
+        assert.equal(fs.existsSync(path.join(ticket.path, "half.txt")), false, "nothing came back from it")
+        assert.equal(fs.readFileSync(path.join(ticket.path, "src", "deep", "a.txt"), "utf8"), "a\n")
+      })
+    ),
   { sanitizeOps: false, sanitizeResources: false },
 )
 
 it.live(
   "after a restart, the worker's copy of .git is replaced by the host's, so a commit made since the last sync is in it",
   () =>
-    Effect.gen(function* () {
-      const { repo, pipeline } = yield* ticketHome(() => turn.text("unused"))
-      const url = origin(repo)
-      yield* Effect.gen(function* () {
-        const workspace = yield* Workspace
-        const ticket = yield* newTicket(url)
-        const prepared = yield* workspace.prepare({ id: ticket.id, url, auth: Option.none(), defaultBranch: "main" })
+    withPreparedTicket((ticket) =>
+      Effect.gen(function* () {
         const worker = yield* ensureWorker(ticket.id)
         // devvy commits on this host what the worker already has; then the process dies before the next sync.
-        gitSync(prepared.path, [
-          "-c",
-          "user.name=d",
-          "-c",
-          "user.email=d@d",
-          "commit",
-          "--allow-empty",
-          "-qm",
-          "on the host",
-        ])
+        const author = ["-c", "user.name=d", "-c", "user.email=d@d"]
+        gitSync(ticket.path, [...author, "commit", "--allow-empty", "-qm", "on the host"])
         yield* prepareWorkerRun(ticket.id, worker).pipe(Effect.provide(ContainerCopies.Default))
         assert.deepEqual(
           yield* inWorker(worker, "git -C /workspace log -1 --format=%s && git -C /workspace status --porcelain"),
           ["on the host"],
         )
-      }).pipe(Effect.scoped, Effect.provide(pipeline({ DEVVY_WORKSPACE_MODE: "copy" })))
-    }),
+      })
+    ),
   { sanitizeOps: false, sanitizeResources: false },
 )

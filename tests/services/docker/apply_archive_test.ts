@@ -233,11 +233,7 @@ Deno.test(
   inTempDir(async (dir) => {
     write(dir, "a.txt", "same\n")
     fs.utimesSync(path.join(dir, "a.txt"), T, T)
-    const result = await applyArchive(
-      dir,
-      readTar(archive([{ path: "a.txt", type: "file", content: "SAME\n", mtime: T }])),
-      { strip: 1 },
-    )
+    const result = await apply(dir, [{ path: "a.txt", type: "file", content: "SAME\n", mtime: T }])
     assert.equal(fs.readFileSync(path.join(dir, "a.txt"), "utf8"), "SAME\n")
     assert.equal(result.written, 1)
   }),
