@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict"
 import { Effect, Fiber, Schedule } from "effect"
+import type { TicketId } from "../../src/domain/TicketId.ts"
 import { NOTICE_START } from "../../src/pipeline/checks/verdict.ts"
 import { driveTicket } from "../../src/pipeline/runner.ts"
 import { CheckRounds } from "../../src/services/store/CheckRounds.ts"
@@ -31,6 +32,38 @@ const noticesOn = (ado: AdoEmulator, pr: number) =>
     (threads) => threads.filter((t) => t.comments.some((c) => c.content.startsWith(NOTICE_START))),
   )
 
+/**
+ * Drives the ticket while CI, once the PR waits for review, is broken by `breakCi`; after one round of
+ * FIX_CHECKS and VALIDATE the reviewer completes it. The ticket ends MERGED, through FIX_CHECKS, with the
+ * fix (hello.txt ending in a full stop) on main in one fix commit; returns the done ticket, the
+ * transitions seen, and the prompt the agent was given for the red CI.
+ */
+const fixedOnceThenMerged = <E, R>(
+  ado: AdoEmulator,
+  ticketId: TicketId,
+  model: { readonly requests: ReadonlyArray<{ readonly lastUserText: string }> },
+  breakCi: (pr: number) => Effect.Effect<unknown, E, R>,
+) =>
+  Effect.gen(function* () {
+    const ci = Effect.gen(function* () {
+      const pr = yield* awaitReview(ticketId)
+      yield* breakCi(pr)
+      yield* untilTransitions(ticketId, "FIX_CHECKS", "VALIDATE")
+      yield* untilTransitions(ticketId, "VALIDATE", "WAIT_FOR_REVIEW")
+      yield* ado.review.complete(pr)
+    })
+    const log = transitionLog()
+    // The CI's script runs beside the driver; if it fails, so does the test, instead of waiting forever.
+    const [done] = yield* Effect.all([driveTicket(ticketId, log.record), ci], { concurrency: 2 })
+    assert.equal(done.state, "MERGED")
+    assert.ok(log.seen.includes("WAIT_FOR_REVIEW→FIX_CHECKS"), log.seen.join(" "))
+    assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")
+    assert.equal(fixCommits(yield* subjects(ado, "main")).length, 1)
+    const prompt = model.requests.map((r) => r.lastUserText).find((t) => t.includes("CI checks failed"))
+    assert.ok(prompt !== undefined)
+    return { done, seen: log.seen, prompt }
+  })
+
 it.live(
   "a pipeline failing on the PR gets its log to the agent, a fix commit is pushed, checks go green and the PR merges",
   () =>
@@ -48,21 +81,13 @@ it.live(
       ].join("\n")
       yield* Effect.gen(function* () {
         const ticket = yield* newTicket(ado.repoUrl("web"))
-        const ci = Effect.gen(function* () {
-          const pr = yield* awaitReview(ticket.id)
-          yield* ado.pipeline.fail(pr, { task: "Lint", log: lintLog })
-          yield* untilTransitions(ticket.id, "FIX_CHECKS", "VALIDATE")
-          yield* untilTransitions(ticket.id, "VALIDATE", "WAIT_FOR_REVIEW")
-          yield* ado.review.complete(pr)
-        })
-        const log = transitionLog()
-        // The CI's script runs beside the driver; if it fails, so does the test, instead of waiting forever.
-        const [done] = yield* Effect.all([driveTicket(ticket.id, log.record), ci], { concurrency: 2 })
-        assert.equal(done.state, "MERGED")
-        assert.ok(log.seen.includes("WAIT_FOR_REVIEW→FIX_CHECKS"), log.seen.join(" "))
-        assert.ok(log.seen.includes("FIX_CHECKS→VALIDATE"))
-        assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")
-        assert.equal(fixCommits(yield* subjects(ado, "main")).length, 1)
+        const { done, seen, prompt } = yield* fixedOnceThenMerged(
+          ado,
+          ticket.id,
+          model,
+          (pr) => ado.pipeline.fail(pr, { task: "Lint", log: lintLog }),
+        )
+        assert.ok(seen.includes("FIX_CHECKS→VALIDATE"))
         // The pushed fix was a new head, which built green before the merge.
         const builds = yield* ado.pipeline.builds(done.prNumber ?? 0)
         assert.equal(builds.filter((b) => b.result === "failed").length, 1)
@@ -70,8 +95,6 @@ it.live(
         assert.equal(builds.at(-1)?.sourceSha, yield* ado.git("web", ["rev-parse", "main"]))
 
         // What the agent was given: the check's name and its log, cleaned and fenced.
-        const prompt = model.requests.map((r) => r.lastUserText).find((t) => t.includes("CI checks failed"))
-        assert.ok(prompt !== undefined)
         assert.match(prompt, /Failed: web-PR \/ Lint\./)
         assert.match(prompt, /^error hello\.txt:1 a sentence must end with a full stop/m)
         assert.match(prompt, /^##\[error\]Process completed with exit code 1\.$/m)
@@ -106,32 +129,21 @@ it.live(
       const targetUrl = "https://sonar.example.invalid/dashboard?id=web"
       yield* Effect.gen(function* () {
         const ticket = yield* newTicket(ado.repoUrl("web"))
-        const ci = Effect.gen(function* () {
-          const pr = yield* awaitReview(ticket.id)
-          // The service fails the head it first sees and passes every later one, each on its iteration.
-          let first: number | undefined
-          yield* ado.statuses.service(pr, (iteration) => {
+        // The service fails the head it first sees and passes every later one, each on its iteration.
+        let first: number | undefined
+        const { done, prompt } = yield* fixedOnceThenMerged(ado, ticket.id, model, (pr) =>
+          ado.statuses.service(pr, (iteration) => {
             first ??= iteration.id
             return iteration.id === first
               ? { state: "failed", context: gate, description: "hello.txt must end with a full stop", targetUrl }
               : { state: "succeeded", context: gate, description: "Quality gate passed", targetUrl }
-          })
-          yield* untilTransitions(ticket.id, "FIX_CHECKS", "VALIDATE")
-          yield* untilTransitions(ticket.id, "VALIDATE", "WAIT_FOR_REVIEW")
-          yield* ado.review.complete(pr)
-        })
-        const log = transitionLog()
-        const [done] = yield* Effect.all([driveTicket(ticket.id, log.record), ci], { concurrency: 2 })
-        assert.equal(done.state, "MERGED")
-        assert.ok(log.seen.includes("WAIT_FOR_REVIEW→FIX_CHECKS"), log.seen.join(" "))
-        assert.equal(yield* ado.git("web", ["show", "main:hello.txt"]), "hello.")
-        assert.equal(fixCommits(yield* subjects(ado, "main")).length, 1)
+          }))
         // The build policy stayed green throughout: only the status failed.
         const builds = yield* ado.pipeline.builds(done.prNumber ?? 0)
-        assert.ok(builds.every((b) => b.result === "succeeded"))
+        assert.ok(builds.every((b) =>
+          b.result === "succeeded"
+        ))
 
-        const prompt = model.requests.map((r) => r.lastUserText).find((t) => t.includes("CI checks failed"))
-        assert.ok(prompt !== undefined)
         assert.match(prompt, /Failed: sonarcloud\/quality-gate\./)
         assert.match(prompt, /hello\.txt must end with a full stop/)
         assert.ok(prompt.includes(targetUrl))
