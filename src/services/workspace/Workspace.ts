@@ -179,6 +179,15 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       yield* run(git({ cwd: dir, args: ["checkout", "--quiet", ...create, branch] }))
     })
 
+    /** Adds `line` to a file of the clone's own settings (under .git/info) unless it is there already. */
+    const addLineOnce = Effect.fnUntraced(function* (file: string, line: string) {
+      const current = (yield* exists(file)) ? yield* fs.readFileString(file).pipe(Effect.orDie) : ""
+      if (current.split("\n").includes(line)) return
+      yield* fs.makeDirectory(path.dirname(file), { recursive: true }).pipe(Effect.orDie)
+      const separator = current === "" || current.endsWith("\n") ? "" : "\n"
+      yield* fs.writeFileString(file, `${current}${separator}${line}\n`).pipe(Effect.orDie)
+    })
+
     /** Copies the configured env file in as `.env` and tells git to ignore it, in this clone only. */
     const copyEnvFile = Effect.fn("Workspace.copyEnvFile")(function* (id: TicketId) {
       const dir = yield* existing(id)
@@ -187,13 +196,7 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
       yield* fs.copyFile(source, path.join(dir, envFileName)).pipe(
         Effect.mapError(() => new EnvFileNotFound({ path: source })),
       )
-      const exclude = path.join(dir, ".git", "info", "exclude")
-      const current = (yield* exists(exclude)) ? yield* fs.readFileString(exclude).pipe(Effect.orDie) : ""
-      if (!current.split("\n").includes(`/${envFileName}`)) {
-        yield* fs.makeDirectory(path.dirname(exclude), { recursive: true }).pipe(Effect.orDie)
-        const separator = current === "" || current.endsWith("\n") ? "" : "\n"
-        yield* fs.writeFileString(exclude, `${current}${separator}/${envFileName}\n`).pipe(Effect.orDie)
-      }
+      yield* addLineOnce(path.join(dir, ".git", "info", "exclude"), `/${envFileName}`)
       return true
     })
 
@@ -214,13 +217,7 @@ export class Workspace extends Effect.Service<Workspace>()("devvy/Workspace", {
      */
     const archive = Effect.fn("Workspace.archive")(function* (id: TicketId, commit: string, prefix: string) {
       const dir = yield* existing(id)
-      const attributes = path.join(dir, ".git", "info", "attributes")
-      const current = (yield* exists(attributes)) ? yield* fs.readFileString(attributes).pipe(Effect.orDie) : ""
-      if (!current.includes(exportAsCheckedOut)) {
-        yield* fs.makeDirectory(path.dirname(attributes), { recursive: true }).pipe(Effect.orDie)
-        const separator = current === "" || current.endsWith("\n") ? "" : "\n"
-        yield* fs.writeFileString(attributes, `${current}${separator}${exportAsCheckedOut}\n`).pipe(Effect.orDie)
-      }
+      yield* addLineOnce(path.join(dir, ".git", "info", "attributes"), exportAsCheckedOut)
       const umask = `0${Deno.umask().toString(8)}`
       return yield* Effect.provideService(
         gitStream({
