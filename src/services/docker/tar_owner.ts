@@ -5,7 +5,7 @@
  * The end-of-archive blocks are not: the caller may add entries, and then writes the end.
  */
 import { BLOCK, sealed } from "./tar.ts"
-import { ChunkReader, numeric, paxRecords, type ReadEntry, text, typeOf } from "./tar_read.ts"
+import { ChunkReader, Extensions, type ReadEntry } from "./tar_read.ts"
 
 /** An entry as it was sent: its type, mode and size, without the content. */
 export interface SentEntry {
@@ -40,7 +40,7 @@ export async function* reownTar(
 ): AsyncGenerator<Uint8Array> {
   const stream = source.getReader()
   const reader = new ChunkReader(stream)
-  let pax = new Map<string, string>()
+  const extensions = new Extensions()
   try {
     while (true) {
       const header = await reader.read(BLOCK)
@@ -52,14 +52,13 @@ export async function* reownTar(
         while (!(await stream.read()).done) continue
         return
       }
-      const flag = String.fromCharCode(header[156])
-      const size = pax.has("size") ? Number(pax.get("size")) : numeric(header, 124, 12)
+      const size = extensions.sizeOf(header)
       const padded = Math.ceil(size / BLOCK) * BLOCK
       yield reowned(header, owner)
-      if (flag === "x" || flag === "g") {
+      if ("xgLK".includes(String.fromCharCode(header[156]))) {
         const data = padded === 0 ? new Uint8Array(0) : await reader.read(padded)
         if (data === null) throw new Error("the archive ends in the middle of an entry")
-        if (flag === "x") pax = paxRecords(data.subarray(0, size))
+        extensions.take(header, data.subarray(0, size))
         yield data
         continue
       }
@@ -69,19 +68,8 @@ export async function* reownTar(
         yield piece
         left -= piece.length
       }
-      const type = typeOf[flag]
-      if (type !== undefined) {
-        const prefix = text(header, 257, 6) === "ustar" ? text(header, 345, 155) : ""
-        const name = text(header, 0, 100)
-        onEntry({
-          path: (pax.get("path") ?? (prefix === "" ? name : `${prefix}/${name}`)).replace(/\/+$/, ""),
-          type,
-          mode: numeric(header, 100, 8) & 0o7777,
-          size,
-          linkTarget: pax.get("linkpath") ?? text(header, 157, 100),
-        })
-      }
-      pax = new Map()
+      const { path, type, mode, linkTarget } = extensions.fields(header)
+      if (type !== undefined) onEntry({ path, type, mode, size, linkTarget })
     }
   } finally {
     await stream.cancel().catch(() => undefined)

@@ -52,14 +52,14 @@ export class ChunkReader {
   }
 }
 
-export const text = (block: Uint8Array, offset: number, length: number): string => {
+const text = (block: Uint8Array, offset: number, length: number): string => {
   const field = block.subarray(offset, offset + length)
   const end = field.indexOf(0)
   return decoder.decode(end === -1 ? field : field.subarray(0, end))
 }
 
 /** Octal, or base-256 when the top bit of the first byte is set (GNU, for values octal cannot hold). */
-export const numeric = (block: Uint8Array, offset: number, length: number): number => {
+const numeric = (block: Uint8Array, offset: number, length: number): number => {
   if ((block[offset] & 0x80) !== 0) {
     let value = block[offset] & 0x7f
     for (let i = offset + 1; i < offset + length; i++) value = value * 256 + block[i]
@@ -70,7 +70,7 @@ export const numeric = (block: Uint8Array, offset: number, length: number): numb
 }
 
 /** `<length> key=value\n` records. */
-export const paxRecords = (data: Uint8Array): Map<string, string> => {
+const paxRecords = (data: Uint8Array): Map<string, string> => {
   const records = new Map<string, string>()
   let offset = 0
   while (offset < data.length) {
@@ -87,7 +87,7 @@ export const paxRecords = (data: Uint8Array): Map<string, string> => {
 }
 
 /** An entry's type by its header's type flag; other flags (devices, fifos) have none. */
-export const typeOf: Record<string, ReadEntry["type"]> = {
+const typeOf: Record<string, ReadEntry["type"]> = {
   "0": "file",
   "\0": "file",
   "": "file",
@@ -99,53 +99,75 @@ export const typeOf: Record<string, ReadEntry["type"]> = {
 
 const empty = new Uint8Array(0)
 
+/** An entry's header read with what the extension entries before it said (PAX `x`, GNU `L` and `K`). */
+export interface EntryFields {
+  readonly path: string
+  /** Undefined for types that are skipped (devices, fifos). */
+  readonly type: ReadEntry["type"] | undefined
+  readonly mode: number
+  readonly mtime: number
+  readonly linkTarget: string
+}
+
+/** What the extension entries before the next entry say of it; used up by that entry. */
+export class Extensions {
+  private pax = new Map<string, string>()
+  private longName: string | undefined
+  private longLink: string | undefined
+
+  /** The size of the data that follows a header. */
+  sizeOf(block: Uint8Array): number {
+    return this.pax.has("size") ? Number(this.pax.get("size")) : numeric(block, 124, 12)
+  }
+
+  /** Takes an extension entry's data (a global `g` one is ignored); false when the header is not one. */
+  take(block: Uint8Array, data: Uint8Array): boolean {
+    const flag = String.fromCharCode(block[156])
+    if (flag === "x") this.pax = paxRecords(data)
+    else if (flag === "L") this.longName = decoder.decode(data).replace(/\0+$/, "")
+    else if (flag === "K") this.longLink = decoder.decode(data).replace(/\0+$/, "")
+    else if (flag !== "g") return false
+    return true
+  }
+
+  /** The fields of an entry's header, the extensions before it applied; they are then used up. */
+  fields(block: Uint8Array): EntryFields {
+    const ustar = text(block, 257, 6) === "ustar"
+    const prefix = ustar ? text(block, 345, 155) : ""
+    const name = text(block, 0, 100)
+    const path = this.pax.get("path") ?? this.longName ?? (prefix === "" ? name : `${prefix}/${name}`)
+    const fields = {
+      path: path.replace(/\/+$/, ""),
+      type: typeOf[String.fromCharCode(block[156])],
+      mode: numeric(block, 100, 8) & 0o7777,
+      mtime: this.pax.has("mtime") ? Math.floor(Number(this.pax.get("mtime"))) : numeric(block, 136, 12),
+      linkTarget: this.pax.get("linkpath") ?? this.longLink ?? text(block, 157, 100),
+    }
+    this.pax = new Map()
+    this.longName = undefined
+    this.longLink = undefined
+    return fields
+  }
+}
+
 /** The entries of a tar stream in order; devices, fifos and other types are skipped. */
 export async function* readTar(stream: ReadableStream<Uint8Array>): AsyncGenerator<ReadEntry> {
   const source = stream.getReader()
   const reader = new ChunkReader(source)
-  let pax = new Map<string, string>()
-  let longName: string | undefined
-  let longLink: string | undefined
+  const extensions = new Extensions()
   try {
     while (true) {
       const block = await reader.read(BLOCK)
       if (block === null || block.every((byte) => byte === 0)) return
-      const flag = String.fromCharCode(block[156])
-      const size = pax.has("size") ? Number(pax.get("size")) : numeric(block, 124, 12)
+      const size = extensions.sizeOf(block)
       const padded = Math.ceil(size / BLOCK) * BLOCK
       const body = padded === 0 ? empty : await reader.read(padded)
       if (body === null) throw new Error("the archive ends in the middle of an entry")
       const data = body.subarray(0, size)
-      if (flag === "x") {
-        pax = paxRecords(data)
-        continue
-      }
-      if (flag === "g") continue
-      if (flag === "L" || flag === "K") {
-        const value = decoder.decode(data).replace(/\0+$/, "")
-        if (flag === "L") longName = value
-        else longLink = value
-        continue
-      }
-      const ustar = text(block, 257, 6) === "ustar"
-      const prefix = ustar ? text(block, 345, 155) : ""
-      const name = text(block, 0, 100)
-      const path = pax.get("path") ?? longName ?? (prefix === "" ? name : `${prefix}/${name}`)
-      const linkTarget = pax.get("linkpath") ?? longLink ?? text(block, 157, 100)
-      const mtime = pax.has("mtime") ? Math.floor(Number(pax.get("mtime"))) : numeric(block, 136, 12)
-      pax = new Map()
-      longName = undefined
-      longLink = undefined
-      const type = typeOf[flag]
+      if (extensions.take(block, data)) continue
+      const { type, ...fields } = extensions.fields(block)
       if (type === undefined) continue
-      yield {
-        path: path.replace(/\/+$/, ""),
-        type,
-        mode: numeric(block, 100, 8) & 0o7777,
-        mtime,
-        linkTarget,
-        content: type === "file" ? data : empty,
-      }
+      yield { ...fields, type, content: type === "file" ? data : empty }
     }
   } finally {
     await source.cancel().catch(() => undefined)
